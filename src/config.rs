@@ -1,0 +1,359 @@
+//! `newsbundle.toml`: rule severities, required front matter fields, allowed categories and
+//! tags, and per-path ignores. Found upward from the working directory, or given with
+//! `--config`.
+//!
+//! Unknown keys, rules and values are rejected with a did-you-mean, before anything runs.
+//! This module does not apply the settings; `lint` does.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use thiserror::Error;
+
+use crate::diagnostic::Severity;
+use crate::lint::registry;
+
+pub const CONFIG_FILE_NAME: &str = "newsbundle.toml";
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {reason}")]
+    Read { path: String, reason: String },
+    #[error("{path} is not valid TOML: {message}")]
+    Syntax { path: String, message: String },
+    #[error("unknown key \"{key}\" in {path}{}", did_you_mean(.suggestion))]
+    UnknownKey {
+        path: String,
+        key: String,
+        suggestion: Option<String>,
+    },
+    #[error("unknown rule \"{rule}\" in {path}{}", did_you_mean(.suggestion))]
+    UnknownRule {
+        path: String,
+        rule: String,
+        suggestion: Option<String>,
+    },
+    #[error("invalid value for \"{key}\" in {path}: {message}")]
+    InvalidValue {
+        path: String,
+        key: String,
+        message: String,
+    },
+}
+
+fn did_you_mean(suggestion: &Option<String>) -> String {
+    match suggestion {
+        Some(suggestion) => format!(" (did you mean \"{suggestion}\"?)"),
+        None => String::new(),
+    }
+}
+
+/// A rule's setting in the config: a severity, or off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Off,
+    On(Severity),
+}
+
+/// Settings for a run, with their defaults.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The config file this came from, if any.
+    pub path: Option<PathBuf>,
+    /// Rule code → level, for the rules the config names.
+    pub levels: HashMap<&'static str, Level>,
+    /// Front matter keys every post must have. Default: `title`, `date`.
+    pub required_fields: Vec<String>,
+    /// When set, a category outside this list is reported.
+    pub allowed_categories: Option<Vec<String>>,
+    /// When set, a tag outside this list is reported.
+    pub allowed_tags: Option<Vec<String>>,
+    /// The lowest severity that makes `lint` exit 1. Default: error.
+    pub fail_on: Option<Severity>,
+    ignores: Vec<Ignore>,
+    /// Where ignore globs are relative to.
+    base: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+struct Ignore {
+    paths: GlobSet,
+    /// Empty: every rule.
+    rules: Vec<&'static str>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            path: None,
+            levels: HashMap::new(),
+            required_fields: vec!["title".into(), "date".into()],
+            allowed_categories: None,
+            allowed_tags: None,
+            fail_on: Some(Severity::Error),
+            ignores: Vec::new(),
+            base: PathBuf::new(),
+        }
+    }
+}
+
+/// Keys of the config file, by table, for the unknown-key check.
+const TOP_LEVEL_KEYS: &[&str] = &["fail-on", "rules", "front-matter", "ignore"];
+const FRONT_MATTER_KEYS: &[&str] = &["required", "allowed-categories", "allowed-tags"];
+const IGNORE_KEYS: &[&str] = &["paths", "rules"];
+
+impl Config {
+    /// `newsbundle.toml` in `start` or the nearest directory above it; defaults when none.
+    pub fn discover(start: &Path) -> Result<Config, ConfigError> {
+        let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+        for directory in start.ancestors() {
+            let candidate = directory.join(CONFIG_FILE_NAME);
+            if candidate.is_file() {
+                return Config::load(&candidate);
+            }
+        }
+        Ok(Config::default())
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let display = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
+            path: display.clone(),
+            reason: crate::source::describe_io(&error),
+        })?;
+        let base = path
+            .parent()
+            .map(|parent| std::path::absolute(parent).unwrap_or_else(|_| parent.to_path_buf()))
+            .unwrap_or_default();
+        let mut config = Config::from_toml(&text, &display, base)?;
+        config.path = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// Parse config text; `display` names the file in errors, `base` anchors ignore globs.
+    pub fn from_toml(text: &str, display: &str, base: PathBuf) -> Result<Config, ConfigError> {
+        let table: toml::Table =
+            text.parse()
+                .map_err(|error: toml::de::Error| ConfigError::Syntax {
+                    path: display.to_owned(),
+                    message: error
+                        .to_string()
+                        .trim()
+                        .replace('\n', " ")
+                        .replace("  ", " "),
+                })?;
+        let mut config = Config {
+            base,
+            ..Config::default()
+        };
+        let invalid = |key: &str, message: &str| ConfigError::InvalidValue {
+            path: display.to_owned(),
+            key: key.to_owned(),
+            message: message.to_owned(),
+        };
+        check_keys(&table, TOP_LEVEL_KEYS, "", display)?;
+        if let Some(value) = table.get("fail-on") {
+            config.fail_on = match value.as_str() {
+                Some("never") => None,
+                Some(text) => Some(
+                    text.parse()
+                        .map_err(|message: String| invalid("fail-on", &message))?,
+                ),
+                None => return Err(invalid("fail-on", "expected a string")),
+            };
+        }
+        if let Some(rules) = table.get("rules") {
+            let rules = rules
+                .as_table()
+                .ok_or_else(|| invalid("rules", "expected a table"))?;
+            for (name, level) in rules {
+                let rule = registry::find(name).ok_or_else(|| ConfigError::UnknownRule {
+                    path: display.to_owned(),
+                    rule: name.clone(),
+                    suggestion: suggest(name, registry::RULES.iter().map(|rule| rule.name())),
+                })?;
+                let level =
+                    match level.as_str() {
+                        Some("off") => Level::Off,
+                        Some(text) => Level::On(text.parse().map_err(|message: String| {
+                            invalid(&format!("rules.{name}"), &message)
+                        })?),
+                        None => return Err(invalid(&format!("rules.{name}"), "expected a string")),
+                    };
+                config.levels.insert(rule.code(), level);
+            }
+        }
+        if let Some(front_matter) = table.get("front-matter") {
+            let front_matter = front_matter
+                .as_table()
+                .ok_or_else(|| invalid("front-matter", "expected a table"))?;
+            check_keys(front_matter, FRONT_MATTER_KEYS, "front-matter.", display)?;
+            if let Some(value) = front_matter.get("required") {
+                config.required_fields = string_list(value).ok_or_else(|| {
+                    invalid("front-matter.required", "expected a list of strings")
+                })?;
+            }
+            if let Some(value) = front_matter.get("allowed-categories") {
+                config.allowed_categories = Some(string_list(value).ok_or_else(|| {
+                    invalid(
+                        "front-matter.allowed-categories",
+                        "expected a list of strings",
+                    )
+                })?);
+            }
+            if let Some(value) = front_matter.get("allowed-tags") {
+                config.allowed_tags = Some(string_list(value).ok_or_else(|| {
+                    invalid("front-matter.allowed-tags", "expected a list of strings")
+                })?);
+            }
+        }
+        if let Some(ignores) = table.get("ignore") {
+            let ignores = ignores
+                .as_array()
+                .ok_or_else(|| invalid("ignore", "expected an array of tables ([[ignore]])"))?;
+            for ignore in ignores {
+                let ignore = ignore
+                    .as_table()
+                    .ok_or_else(|| invalid("ignore", "expected an array of tables ([[ignore]])"))?;
+                check_keys(ignore, IGNORE_KEYS, "ignore.", display)?;
+                let patterns = ignore
+                    .get("paths")
+                    .and_then(string_list)
+                    .ok_or_else(|| invalid("ignore.paths", "expected a list of globs"))?;
+                let mut builder = GlobSetBuilder::new();
+                for pattern in &patterns {
+                    let glob = Glob::new(pattern)
+                        .map_err(|error| invalid("ignore.paths", &error.kind().to_string()))?;
+                    builder.add(glob);
+                }
+                let paths = builder
+                    .build()
+                    .map_err(|error| invalid("ignore.paths", &error.to_string()))?;
+                let mut rules = Vec::new();
+                if let Some(names) = ignore.get("rules") {
+                    let names = string_list(names).ok_or_else(|| {
+                        invalid("ignore.rules", "expected a list of rule codes or names")
+                    })?;
+                    for name in names {
+                        let rule =
+                            registry::find(&name).ok_or_else(|| ConfigError::UnknownRule {
+                                path: display.to_owned(),
+                                suggestion: suggest(
+                                    &name,
+                                    registry::RULES.iter().map(|rule| rule.name()),
+                                ),
+                                rule: name,
+                            })?;
+                        rules.push(rule.code());
+                    }
+                }
+                config.ignores.push(Ignore { paths, rules });
+            }
+        }
+        Ok(config)
+    }
+
+    /// The level of a rule: the config's setting, or the rule's default severity.
+    pub fn level(&self, code: &'static str, default: Severity) -> Level {
+        self.levels.get(code).copied().unwrap_or(Level::On(default))
+    }
+
+    /// True when an `[[ignore]]` entry silences `code` for the file at `path`.
+    pub fn is_ignored(&self, path: &str, code: &str) -> bool {
+        if self.ignores.is_empty() {
+            return false;
+        }
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| PathBuf::from(path));
+        let relative = absolute.strip_prefix(&self.base).unwrap_or(Path::new(path));
+        self.ignores.iter().any(|ignore| {
+            (ignore.rules.is_empty() || ignore.rules.contains(&code))
+                && (ignore.paths.is_match(relative) || ignore.paths.is_match(path))
+        })
+    }
+}
+
+fn check_keys(
+    table: &toml::Table,
+    known: &[&str],
+    prefix: &str,
+    display: &str,
+) -> Result<(), ConfigError> {
+    for key in table.keys() {
+        if !known.contains(&key.as_str()) {
+            return Err(ConfigError::UnknownKey {
+                path: display.to_owned(),
+                key: format!("{prefix}{key}"),
+                suggestion: suggest(key, known.iter().copied())
+                    .map(|found| format!("{prefix}{found}")),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn string_list(value: &toml::Value) -> Option<Vec<String>> {
+    value
+        .as_array()?
+        .iter()
+        .map(|item| item.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The closest known name, if it is close enough to be a likely typo.
+pub fn suggest<'a>(unknown: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
+    known
+        .map(|candidate| (strsim::jaro_winkler(unknown, candidate), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::from_toml(text, "newsbundle.toml", PathBuf::from("/site"))
+    }
+
+    #[test]
+    fn unknown_keys_get_a_suggestion() {
+        let error = parse("[front-matter]\nrequird = [\"title\"]\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "unknown key \"front-matter.requird\" in newsbundle.toml (did you mean \"front-matter.required\"?)"
+        );
+        let error = parse("[[ignore]]\nexlude = []\npaths = []\n").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("unknown key \"ignore.exlude\""),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn rules_by_code_or_name() {
+        let config = parse("[rules]\nFM012 = \"error\"\ninvalid-date = \"off\"\n").unwrap();
+        assert_eq!(
+            config.level("FM012", Severity::Warning),
+            Level::On(Severity::Error)
+        );
+        assert_eq!(config.level("FM010", Severity::Error), Level::Off);
+        let error = parse("[rules]\nfuture-dates = \"off\"\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "unknown rule \"future-dates\" in newsbundle.toml (did you mean \"future-date\"?)"
+        );
+    }
+
+    #[test]
+    fn ignores_match_paths_relative_to_the_config() {
+        let config =
+            parse("[[ignore]]\npaths = [\"_posts/2009-*\"]\nrules = [\"FM008\"]\n").unwrap();
+        assert!(config.is_ignored("/site/_posts/2009-01-01-a.md", "FM008"));
+        assert!(!config.is_ignored("/site/_posts/2009-01-01-a.md", "FM010"));
+        assert!(!config.is_ignored("/site/_posts/2010-01-01-a.md", "FM008"));
+    }
+}

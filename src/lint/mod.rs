@@ -1,0 +1,297 @@
+//! Lint: run the registered rules over posts, site configs and the whole archive, and gather
+//! one [`FileReport`] per input file.
+//!
+//! Rules are pure: they read a [`Post`] (or a [`Site`], or the [`ArchiveIndex`]) and push
+//! [`Finding`]s; this module adds each rule's code and configured severity, applies per-path
+//! ignores and sorts the result. Files are read and linted in parallel; the output order is
+//! the sorted path order whatever the parallelism. Memory is bounded by the largest file plus
+//! a few words per post: the text of a post is dropped once its diagnostics are located.
+
+pub mod registry;
+pub mod rules;
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+
+use crate::config::{Config, Level};
+use crate::diagnostic::{Diagnostic, Finding, Severity};
+use crate::parse::{self, Post};
+use crate::report::{FileReport, FileStatus};
+use crate::source::{self, Archive, Input, Site};
+
+/// What every rule is: stable metadata and up to three checks. A rule overrides the check
+/// that fits its scope; the others do nothing.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Findings in one post.
+    fn check(&self, _post: &Post, _context: &Context<'_>, _out: &mut Vec<Finding>) {}
+
+    /// Findings in a site's `_config.yml`.
+    fn check_site(&self, _site: &Site, _out: &mut Vec<Finding>) {}
+
+    /// Findings across posts, as (index into `ArchiveIndex::posts`, finding).
+    fn check_archive(&self, _archive: &ArchiveIndex, _out: &mut Vec<(usize, Finding)>) {}
+
+    fn code(&self) -> &'static str {
+        self.meta().code
+    }
+    fn name(&self) -> &'static str {
+        self.meta().name
+    }
+}
+
+/// A rule's documentation, shown by `newsbundle rules` and `newsbundle explain`.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// A family prefix and three digits: `FM` front matter, `ENC` encoding, `CNT` content.
+    pub code: &'static str,
+    /// Kebab-case, naming the problem.
+    pub name: &'static str,
+    /// One line.
+    pub summary: &'static str,
+    /// Markdown with the headings *What it does*, *Why is this bad?*, *Example*, *How to fix*.
+    pub explanation: &'static str,
+    pub default_severity: Severity,
+}
+
+/// What a post rule may know besides the post.
+pub struct Context<'a> {
+    pub site: Option<&'a Site>,
+    pub config: &'a Config,
+    /// "Now", for the future-date rule; fixed in tests.
+    pub now: DateTime<Utc>,
+}
+
+/// A few facts per post, kept for the rules that compare posts with each other.
+#[derive(Debug, Default)]
+pub struct ArchiveIndex {
+    pub posts: Vec<PostSummary>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PostSummary {
+    pub path: String,
+    pub title: Option<String>,
+    /// The date as an instant (RFC 3339) when it resolves, else as written.
+    pub date: Option<String>,
+    pub title_span: std::ops::Range<usize>,
+    pub body_hash: Option<u64>,
+    pub body_span: std::ops::Range<usize>,
+}
+
+impl PostSummary {
+    fn of(post: &Post, site: Option<&Site>) -> PostSummary {
+        let front_matter = &post.front_matter;
+        let zone = site.and_then(|site| site.timezone);
+        let date = front_matter.date.as_ref().map(|date| match &date.parsed {
+            Ok(value) => value
+                .resolve(zone)
+                .map(|instant| instant.to_rfc3339())
+                .unwrap_or_else(|| value.local.to_string()),
+            Err(_) => date.raw.trim().to_owned(),
+        });
+        let body = post.body().trim();
+        let body_hash = (!body.is_empty()).then(|| {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            body.hash(&mut hasher);
+            hasher.finish()
+        });
+        let leading = post.body().len() - post.body().trim_start().len();
+        let body_start = post.body_span.start + leading;
+        PostSummary {
+            path: post.path.clone(),
+            title: front_matter
+                .title
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned),
+            date,
+            title_span: front_matter
+                .entry("title")
+                .map_or(0..0, |entry| entry.value_span.clone()),
+            body_hash,
+            body_span: body_start..body_start + body.len().min(1),
+        }
+    }
+}
+
+/// Settings of a lint run that are not in the config file.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub now: DateTime<Utc>,
+    /// Files larger than this are reported unreadable rather than read.
+    pub max_file_size: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            now: Utc::now(),
+            max_file_size: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// Lint every input of an archive: one report per file, sorted by path.
+pub fn run(archive: &Archive, config: &Config, options: &Options) -> Vec<FileReport> {
+    let outcomes: Vec<(FileReport, Option<PostSummary>)> = archive
+        .inputs
+        .par_iter()
+        .map(|input| lint_input(input, archive, config, options))
+        .collect();
+    let (mut reports, summaries): (Vec<FileReport>, Vec<Option<PostSummary>>) =
+        outcomes.into_iter().unzip();
+
+    // Cross-post rules, over the posts that were read.
+    let mut index = ArchiveIndex::default();
+    let mut report_of_post = Vec::new();
+    for (position, summary) in summaries.into_iter().enumerate() {
+        if let Some(summary) = summary {
+            index.posts.push(summary);
+            report_of_post.push(position);
+        }
+    }
+    let mut late: HashMap<usize, Vec<Diagnostic>> = HashMap::new();
+    for rule in registry::RULES {
+        let mut found = Vec::new();
+        rule.check_archive(&index, &mut found);
+        for (post, finding) in found {
+            let path = &index.posts[post].path;
+            if let Some(diagnostic) = to_diagnostic(*rule, finding, config, path) {
+                late.entry(report_of_post[post])
+                    .or_default()
+                    .push(diagnostic);
+            }
+        }
+    }
+    for (position, diagnostics) in late {
+        // The text was dropped after the first pass; these findings are rare, so the file is
+        // read again to place them.
+        let input = &archive.inputs[position];
+        let text = source::read(input, options.max_file_size)
+            .map(|bytes| source::decode(&bytes, site_language(input, archive)).text)
+            .unwrap_or_default();
+        reports[position].add(&text, diagnostics);
+    }
+
+    // Site configs with problems are files of the archive too.
+    for site in &archive.sites {
+        let mut diagnostics = Vec::new();
+        for rule in registry::RULES {
+            let mut found = Vec::new();
+            rule.check_site(site, &mut found);
+            diagnostics.extend(
+                found
+                    .into_iter()
+                    .filter_map(|finding| to_diagnostic(*rule, finding, config, &site.config_path)),
+            );
+        }
+        if !diagnostics.is_empty() {
+            reports.push(FileReport::new(
+                site.config_path.clone(),
+                FileStatus::Linted,
+                Some("UTF-8"),
+                &site.config_text,
+                diagnostics,
+            ));
+        }
+    }
+    for (path, reason) in &archive.unreadable {
+        reports.push(FileReport::unreadable(path.clone(), reason.clone()));
+    }
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    reports
+}
+
+fn site_language<'a>(input: &Input, archive: &'a Archive) -> Option<&'a str> {
+    input
+        .site
+        .and_then(|site| archive.sites[site].lang.as_deref())
+}
+
+fn lint_input(
+    input: &Input,
+    archive: &Archive,
+    config: &Config,
+    options: &Options,
+) -> (FileReport, Option<PostSummary>) {
+    let bytes = match source::read(input, options.max_file_size) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            return (
+                FileReport::unreadable(input.path.clone(), source::describe_io(&error)),
+                None,
+            )
+        }
+    };
+    let site = input.site.map(|site| &archive.sites[site]);
+    let decoded = source::decode(&bytes, site.and_then(|site| site.lang.as_deref()));
+    drop(bytes);
+    let post = parse::parse(&input.path, decoded);
+    let context = Context {
+        site,
+        config,
+        now: options.now,
+    };
+    let diagnostics = lint_post(&post, &context);
+    let summary = PostSummary::of(&post, site);
+    let report = FileReport::new(
+        post.path.clone(),
+        FileStatus::Linted,
+        Some(post.source.encoding.name()),
+        post.text(),
+        diagnostics,
+    );
+    (report, Some(summary))
+}
+
+/// Run every post rule over one post.
+pub fn lint_post(post: &Post, context: &Context<'_>) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut found = Vec::new();
+    for rule in registry::RULES {
+        if matches!(
+            context
+                .config
+                .level(rule.code(), rule.meta().default_severity),
+            Level::Off
+        ) {
+            continue;
+        }
+        rule.check(post, context, &mut found);
+        diagnostics.extend(
+            found
+                .drain(..)
+                .filter_map(|finding| to_diagnostic(*rule, finding, context.config, &post.path)),
+        );
+    }
+    diagnostics
+}
+
+fn to_diagnostic(
+    rule: &dyn Rule,
+    finding: Finding,
+    config: &Config,
+    path: &str,
+) -> Option<Diagnostic> {
+    let meta = rule.meta();
+    let Level::On(severity) = config.level(meta.code, meta.default_severity) else {
+        return None;
+    };
+    if config.is_ignored(path, meta.code) {
+        return None;
+    }
+    Some(Diagnostic {
+        code: meta.code,
+        name: meta.name,
+        severity,
+        message: finding.message,
+        span: finding.span,
+        help: finding.help,
+    })
+}

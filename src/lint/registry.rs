@@ -1,0 +1,106 @@
+//! The registry: every rule, sorted by code. A code is never reused; a retired rule would stay
+//! here, marked removed in its documentation.
+
+use super::rules::{content, encoding, front_matter};
+use super::Rule;
+
+pub static RULES: &[&dyn Rule] = &[
+    &content::DuplicatePost,
+    &content::DuplicateBody,
+    &encoding::LegacyEncoding,
+    &encoding::UndecodableBytes,
+    &encoding::CrlfLineEndings,
+    &encoding::ByteOrderMark,
+    &front_matter::MissingFrontMatter,
+    &front_matter::UnterminatedFrontMatter,
+    &front_matter::InvalidYaml,
+    &front_matter::FrontMatterNotMapping,
+    &front_matter::FrontMatterNotAtTop,
+    &front_matter::DuplicateKey,
+    &front_matter::TabInFrontMatter,
+    &front_matter::MissingField,
+    &front_matter::EmptyTitle,
+    &front_matter::InvalidDate,
+    &front_matter::DateWithoutTimezone,
+    &front_matter::FutureDate,
+    &front_matter::InvalidPostFileName,
+    &front_matter::FileNameDateMismatch,
+    &front_matter::DisallowedCategory,
+    &front_matter::DisallowedTag,
+    &front_matter::DuplicateTag,
+    &front_matter::YamlTooComplex,
+    &front_matter::WrongFieldType,
+    &front_matter::UnknownTimezone,
+];
+
+/// A rule by code (`FM010`, any case) or name (`invalid-date`).
+pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|rule| rule.code().eq_ignore_ascii_case(code_or_name) || rule.name() == code_or_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_sorted_and_well_formed() {
+        let codes: Vec<&str> = RULES.iter().map(|rule| rule.code()).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(codes, sorted, "codes must be unique and sorted");
+        for code in codes {
+            let (family, digits) = code.split_at(code.len() - 3);
+            assert!(
+                ["CNT", "ENC", "FM", "HTML", "LNK"].contains(&family),
+                "{code}: unknown family"
+            );
+            assert!(
+                digits.bytes().all(|b| b.is_ascii_digit()),
+                "{code}: not three digits"
+            );
+        }
+    }
+
+    #[test]
+    fn names_are_unique_kebab_case() {
+        let mut names: Vec<&str> = RULES.iter().map(|rule| rule.name()).collect();
+        for name in &names {
+            assert!(
+                name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{name}"
+            );
+        }
+        names.sort();
+        let count = names.len();
+        names.dedup();
+        assert_eq!(names.len(), count, "names must be unique");
+    }
+
+    #[test]
+    fn every_rule_is_documented() {
+        for rule in RULES {
+            let meta = rule.meta();
+            for heading in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## How to fix",
+            ] {
+                assert!(
+                    meta.explanation.contains(heading),
+                    "{}: missing {heading}",
+                    meta.code
+                );
+            }
+            assert!(
+                !meta.summary.ends_with('.'),
+                "{}: summary ends with a period",
+                meta.code
+            );
+        }
+    }
+}

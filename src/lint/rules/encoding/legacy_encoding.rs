@@ -1,0 +1,44 @@
+//! ENC001 legacy-encoding: the file is not UTF-8 but a legacy encoding (GBK, Big5, ...).
+
+use crate::diagnostic::{Finding, Severity};
+use crate::lint::{Context, Rule, RuleMeta};
+use crate::parse::Post;
+
+pub struct LegacyEncoding;
+
+static META: RuleMeta = RuleMeta {
+    code: "ENC001",
+    name: "legacy-encoding",
+    summary: "The file is in a legacy encoding, not UTF-8",
+    explanation: "## What it does
+Reports a file that is not UTF-8 and was decoded from a legacy encoding (GB18030/GBK, Big5,
+Shift_JIS, EUC-KR, ...), naming the encoding that was detected.
+
+## Why is this bad?
+Jekyll reads posts as UTF-8: the post is published as mojibake or the build fails. Detection
+of legacy encodings is a guess; a short text may be guessed wrong.
+
+## Example
+A post saved from an old Windows editor in GBK.
+
+## How to fix
+Convert the file to UTF-8, for example `iconv -f GBK -t UTF-8 post.md > post.utf8.md`.",
+    default_severity: Severity::Warning,
+};
+
+impl Rule for LegacyEncoding {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, post: &Post, _context: &Context<'_>, out: &mut Vec<Finding>) {
+        if !post.source.is_legacy() {
+            return;
+        }
+        let name = post.source.encoding.name();
+        out.push(
+            Finding::new(0..0, format!("file is encoded in {name}, not UTF-8"))
+                .with_help(format!("convert it: iconv -f {name} -t UTF-8")),
+        );
+    }
+}

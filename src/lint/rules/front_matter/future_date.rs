@@ -1,0 +1,67 @@
+//! FM012 future-date: the post is dated in the future.
+
+use chrono::TimeZone;
+
+use crate::diagnostic::{Finding, Severity};
+use crate::lint::{Context, Rule, RuleMeta};
+use crate::parse::Post;
+
+pub struct FutureDate;
+
+static META: RuleMeta = RuleMeta {
+    code: "FM012",
+    name: "future-date",
+    summary: "The post is dated in the future",
+    explanation: "## What it does
+Reports a post whose `date` is later than the time of the run.
+
+## Why is this bad?
+Jekyll does not publish future-dated posts unless `future: true` is set, so the post silently
+disappears from the site. In an archive, a future date is almost always a typo (a wrong year).
+
+## Example
+```yaml
+date: 9999-12-31
+```
+
+## How to fix
+Correct the date, or silence the rule for scheduled posts in `newsbundle.toml`.",
+    default_severity: Severity::Warning,
+};
+
+impl Rule for FutureDate {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, post: &Post, context: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(date) = &post.front_matter.date else {
+            return;
+        };
+        let Ok(value) = &date.parsed else {
+            return;
+        };
+        let zone = context.site.and_then(|site| site.timezone);
+        // Without any zone, the date is taken as UTC: off by at most a day, which is fine for
+        // telling the future apart.
+        let instant = match value.resolve(zone) {
+            Some(instant) => instant.to_utc(),
+            None => chrono::Utc.from_utc_datetime(&value.local),
+        };
+        if instant <= context.now {
+            return;
+        }
+        let Some(entry) = post.front_matter.entry("date") else {
+            return;
+        };
+        out.push(
+            Finding::new(
+                entry.value_span.clone(),
+                format!("date \"{}\" is in the future", date.raw.trim()),
+            )
+            .with_help(
+                "Jekyll does not publish future posts without `future: true`; check the year",
+            ),
+        );
+    }
+}

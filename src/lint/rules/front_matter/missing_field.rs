@@ -1,0 +1,82 @@
+//! FM008 missing-field: a required front matter field is absent.
+
+use crate::diagnostic::{Finding, Severity};
+use crate::lint::{Context, Rule, RuleMeta};
+use crate::parse::{ParseProblem, Post};
+
+pub struct MissingField;
+
+static META: RuleMeta = RuleMeta {
+    code: "FM008",
+    name: "missing-field",
+    summary: "A required front matter field is missing",
+    explanation: "## What it does
+Reports each required field that the front matter does not have. The required fields are
+`title` and `date` unless `front-matter.required` in `newsbundle.toml` says otherwise.
+
+## Why is this bad?
+Without a title, readers and e-readers show the file name; without a date, Jekyll falls back to
+the file name (without time or zone) and exports lose the publication time.
+
+## Example
+```yaml
+---
+layout: post
+categories: emnews
+---
+```
+
+## How to fix
+Add the missing fields:
+```yaml
+title: \"新闻标题\"
+date: 2021-12-08 10:18:31 +0800
+```
+Or change the list of required fields in `newsbundle.toml`:
+```toml
+[front-matter]
+required = [\"title\"]
+```",
+    default_severity: Severity::Error,
+};
+
+impl Rule for MissingField {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, post: &Post, context: &Context<'_>, out: &mut Vec<Finding>) {
+        let Some(block) = &post.block else {
+            return;
+        };
+        // When the YAML could not be read, every field would look missing: that is one problem,
+        // reported by the YAML rules.
+        let unreadable = post.problems.iter().any(|problem| {
+            matches!(
+                problem,
+                ParseProblem::InvalidYaml { .. }
+                    | ParseProblem::TooComplex { .. }
+                    | ParseProblem::NotAMapping { .. }
+                    | ParseProblem::DuplicateKey { .. }
+                    | ParseProblem::Tab { .. }
+            )
+        });
+        if unreadable {
+            return;
+        }
+        for field in &context.config.required_fields {
+            if post.front_matter.entry(field).is_none() {
+                let mut finding = Finding::new(
+                    block.span.start..block.span.start + 3,
+                    format!("required field \"{field}\" is missing"),
+                );
+                finding = match field.as_str() {
+                    "date" => finding.with_help("add `date: YYYY-MM-DD HH:MM:SS +ZZZZ`; Jekyll would use the file name's date without a time"),
+                    "title" => finding.with_help("add `title: \"...\"`; Jekyll would make one from the file name"),
+                    _ => finding.with_help(format!("add `{field}:` to the front matter, or drop it from front-matter.required in newsbundle.toml")),
+                };
+                out.push(finding);
+            }
+        }
+    }
+}

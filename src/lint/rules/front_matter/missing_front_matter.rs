@@ -1,0 +1,52 @@
+//! FM001 missing-front-matter: the file has no `---` block at the top.
+
+use crate::diagnostic::{Finding, Severity};
+use crate::lint::{Context, Rule, RuleMeta};
+use crate::parse::{ParseProblem, Post};
+
+pub struct MissingFrontMatter;
+
+static META: RuleMeta = RuleMeta {
+    code: "FM001",
+    name: "missing-front-matter",
+    summary: "The file has no front matter block",
+    explanation: "## What it does
+Reports a post that does not begin with a `---` front matter block.
+
+## Why is this bad?
+Jekyll only treats a file with front matter as a post or page; without it, the file is copied
+as a static file and never shows up on the site, in feeds or in exports.
+
+## Example
+```markdown
+# 피터모빌의 UX 7요소
+Body text without any front matter.
+```
+
+## How to fix
+Add a front matter block at the very top of the file:
+```markdown
+---
+title: \"피터모빌의 UX 7요소\"
+date: 2022-06-29 10:00:00 +0900
+---
+```",
+    default_severity: Severity::Error,
+};
+
+impl Rule for MissingFrontMatter {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, post: &Post, _context: &Context<'_>, out: &mut Vec<Finding>) {
+        if post.problems.contains(&ParseProblem::MissingFrontMatter) {
+            let first_line = post.text().find('\n').unwrap_or(post.text().len());
+            out.push(
+                Finding::new(0..first_line, "file has no front matter").with_help(
+                    "start the file with a `---` line, the YAML fields, and a closing `---` line",
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! Front matter rules (`FM`): the block, its YAML, and Jekyll's fields.
+
+mod date_without_timezone;
+mod disallowed_category;
+mod disallowed_tag;
+mod duplicate_key;
+mod duplicate_tag;
+mod empty_title;
+mod file_name_date_mismatch;
+mod front_matter_not_at_top;
+mod front_matter_not_mapping;
+mod future_date;
+mod invalid_date;
+mod invalid_post_file_name;
+mod invalid_yaml;
+mod missing_field;
+mod missing_front_matter;
+mod tab_in_front_matter;
+mod unknown_timezone;
+mod unterminated_front_matter;
+mod wrong_field_type;
+mod yaml_too_complex;
+
+pub use date_without_timezone::DateWithoutTimezone;
+pub use disallowed_category::DisallowedCategory;
+pub use disallowed_tag::DisallowedTag;
+pub use duplicate_key::DuplicateKey;
+pub use duplicate_tag::DuplicateTag;
+pub use empty_title::EmptyTitle;
+pub use file_name_date_mismatch::FileNameDateMismatch;
+pub use front_matter_not_at_top::FrontMatterNotAtTop;
+pub use front_matter_not_mapping::FrontMatterNotMapping;
+pub use future_date::FutureDate;
+pub use invalid_date::InvalidDate;
+pub use invalid_post_file_name::InvalidPostFileName;
+pub use invalid_yaml::InvalidYaml;
+pub use missing_field::MissingField;
+pub use missing_front_matter::MissingFrontMatter;
+pub use tab_in_front_matter::TabInFrontMatter;
+pub use unknown_timezone::UnknownTimezone;
+pub use unterminated_front_matter::UnterminatedFrontMatter;
+pub use wrong_field_type::WrongFieldType;
+pub use yaml_too_complex::YamlTooComplex;

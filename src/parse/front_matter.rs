@@ -1,0 +1,576 @@
+//! Front matter: find the `---` block, parse its YAML, and type Jekyll's fields.
+//!
+//! Every problem is recorded as a [`ParseProblem`] with a span in the file; nothing here fails.
+//! Spans of values are found by reading the block's lines (serde_yaml gives none), which is
+//! exact for the block-style front matter posts use, and falls back to the key's line.
+
+use std::ops::Range;
+
+use super::date::PostDate;
+use super::yaml::{self, Value, YamlErrorKind};
+
+/// Where the front matter block is in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrontMatterBlock {
+    /// From the opening `---` to the end of the closing line.
+    pub span: Range<usize>,
+    /// The YAML between the delimiters.
+    pub yaml_span: Range<usize>,
+}
+
+/// One top-level key of the front matter, in document order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub value: Value,
+    /// The key as written, in the file.
+    pub key_span: Range<usize>,
+    /// The value as written, in the file: the rest of the key's line, or the indented lines
+    /// below it. Empty (at the end of the key's line) for an empty value.
+    pub value_span: Range<usize>,
+}
+
+/// Jekyll's front matter, typed; every key (known or not) is also kept in `entries`, in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FrontMatter {
+    pub entries: Vec<Entry>,
+    /// `None` when there is no `title` key; `Some("")` when it is empty or null.
+    pub title: Option<String>,
+    pub date: Option<PostDate>,
+    /// `categories` (a list, or a string split on spaces) then `category`.
+    pub categories: Vec<String>,
+    /// `tags` (a list, or a string split on spaces) then `tag`.
+    pub tags: Vec<String>,
+    pub layout: Option<String>,
+    pub permalink: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<bool>,
+    pub lang: Option<String>,
+}
+
+/// The keys this crate gives a type to; the others are kept as they are.
+pub const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "categories",
+    "category",
+    "tags",
+    "tag",
+    "layout",
+    "permalink",
+    "author",
+    "published",
+    "lang",
+];
+
+impl FrontMatter {
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|entry| entry.key == key)
+    }
+
+    /// Keys this crate does not type, in document order.
+    pub fn unknown_entries(&self) -> impl Iterator<Item = &Entry> {
+        self.entries
+            .iter()
+            .filter(|entry| !KNOWN_KEYS.contains(&entry.key.as_str()))
+    }
+
+    /// The span of the `occurrence`-th (0-based) appearance of `item` inside the value of
+    /// `key`, or the value's span when it cannot be found.
+    pub fn item_span(
+        &self,
+        text: &str,
+        key: &str,
+        item: &str,
+        occurrence: usize,
+    ) -> Option<Range<usize>> {
+        let entry = self.entry(key)?;
+        let region = &text[entry.value_span.clone()];
+        let mut found = region.match_indices(item).filter(|(position, _)| {
+            // A whole item, not a piece of a longer one.
+            let before = region[..*position].chars().next_back();
+            let after = region[position + item.len()..].chars().next();
+            let boundary = |c: Option<char>| {
+                c.is_none_or(|c| {
+                    c.is_whitespace() || matches!(c, ',' | '[' | ']' | '"' | '\'' | '-')
+                })
+            };
+            boundary(before) && boundary(after)
+        });
+        match found.nth(occurrence) {
+            Some((position, _)) => {
+                let start = entry.value_span.start + position;
+                Some(start..start + item.len())
+            }
+            None => Some(entry.value_span.clone()),
+        }
+    }
+}
+
+/// What went wrong while reading the front matter. Each kind is reported by one lint rule.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ParseProblem {
+    /// The file does not start with `---`.
+    MissingFrontMatter,
+    /// Blank lines stand before the opening `---`: Jekyll then sees no front matter.
+    NotAtTop {
+        span: Range<usize>,
+    },
+    /// An opening `---` without a closing one.
+    Unterminated {
+        span: Range<usize>,
+    },
+    InvalidYaml {
+        span: Range<usize>,
+        message: String,
+    },
+    /// Nesting too deep, or aliases expanding too far.
+    TooComplex {
+        span: Range<usize>,
+        message: String,
+    },
+    NotAMapping {
+        span: Range<usize>,
+        found: &'static str,
+    },
+    DuplicateKey {
+        span: Range<usize>,
+        key: String,
+    },
+    /// A tab in the indentation of a front matter line (YAML forbids it).
+    Tab {
+        span: Range<usize>,
+    },
+    /// A known field with a value of the wrong type (`title: [a, b]`).
+    WrongType {
+        span: Range<usize>,
+        key: String,
+        expected: &'static str,
+        found: &'static str,
+    },
+}
+
+/// The outcome of reading front matter out of a whole file.
+pub(crate) struct Split {
+    pub block: Option<FrontMatterBlock>,
+    pub front_matter: FrontMatter,
+    pub body_start: usize,
+    pub problems: Vec<ParseProblem>,
+}
+
+/// Find, parse and type the front matter of `text`.
+pub(crate) fn split(text: &str) -> Split {
+    let mut problems = Vec::new();
+    let mut lines = Lines::new(text);
+
+    // Jekyll wants `---` on the very first line; blank lines before it are a common mistake
+    // in real archives, so they are read through and reported.
+    let mut opening = None;
+    for line in lines.by_ref() {
+        if line.content.trim().is_empty() {
+            continue;
+        }
+        if line.content.trim_end() == "---" {
+            opening = Some(line);
+        }
+        break;
+    }
+    let Some(opening) = opening else {
+        problems.push(ParseProblem::MissingFrontMatter);
+        return Split {
+            block: None,
+            front_matter: FrontMatter::default(),
+            body_start: 0,
+            problems,
+        };
+    };
+    if opening.start > 0 {
+        problems.push(ParseProblem::NotAtTop {
+            span: 0..opening.start,
+        });
+    }
+    let yaml_start = opening.end;
+    let closing = lines.find(|line| matches!(line.content.trim_end(), "---" | "..."));
+    let Some(closing) = closing else {
+        problems.push(ParseProblem::Unterminated {
+            span: opening.start..opening.start + 3,
+        });
+        return Split {
+            block: None,
+            front_matter: FrontMatter::default(),
+            body_start: opening.end,
+            problems,
+        };
+    };
+    let yaml_span = yaml_start..closing.start;
+    let block = FrontMatterBlock {
+        span: opening.start..closing.end,
+        yaml_span: yaml_span.clone(),
+    };
+    let front_matter = read_yaml(text, yaml_span, &mut problems);
+    Split {
+        block: Some(block),
+        front_matter,
+        body_start: closing.end,
+        problems,
+    }
+}
+
+fn read_yaml(text: &str, yaml_span: Range<usize>, problems: &mut Vec<ParseProblem>) -> FrontMatter {
+    let yaml_text = &text[yaml_span.clone()];
+    let base = yaml_span.start;
+    let tab_lines = find_tabs(yaml_text, base, problems);
+    let value = match yaml::parse(yaml_text) {
+        Ok(value) => value,
+        Err(error) => {
+            let at = error
+                .offset
+                .map_or(base, |offset| base + offset.min(yaml_text.len()));
+            let span = at..next_char_boundary(text, at);
+            match error.kind {
+                YamlErrorKind::DuplicateKey(key) => {
+                    let span = duplicate_key_span(yaml_text, &key)
+                        .map(|range| base + range.start..base + range.end)
+                        .unwrap_or(base..base);
+                    problems.push(ParseProblem::DuplicateKey { span, key });
+                }
+                YamlErrorKind::TooComplex => problems.push(ParseProblem::TooComplex {
+                    span,
+                    message: error.message,
+                }),
+                YamlErrorKind::Syntax => {
+                    let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+                    // The tab is the cause; one diagnostic for it is enough.
+                    if !tab_lines.contains(&line_start) {
+                        problems.push(ParseProblem::InvalidYaml {
+                            span,
+                            message: error.message,
+                        });
+                    }
+                }
+            }
+            return FrontMatter::default();
+        }
+    };
+    let mapping = match value {
+        Value::Mapping(mapping) => mapping,
+        // An empty block is an empty mapping to Jekyll.
+        Value::Null => Vec::new(),
+        other => {
+            let start = base + (yaml_text.len() - yaml_text.trim_start().len());
+            problems.push(ParseProblem::NotAMapping {
+                span: start..start + yaml_text.trim().len(),
+                found: other.type_name(),
+            });
+            return FrontMatter::default();
+        }
+    };
+    let key_lines = top_level_keys(yaml_text);
+    let mut front_matter = FrontMatter::default();
+    for (key, value) in mapping {
+        let key = key.to_scalar_string().unwrap_or_else(|| format!("{key:?}"));
+        let (key_span, value_span) = key_lines
+            .iter()
+            .find(|line| line.key == key)
+            .map(|line| {
+                (
+                    base + line.key_span.start..base + line.key_span.end,
+                    base + line.value_span.start..base + line.value_span.end,
+                )
+            })
+            .unwrap_or((base..base, base..base));
+        front_matter.entries.push(Entry {
+            key,
+            value,
+            key_span,
+            value_span,
+        });
+    }
+    type_fields(&mut front_matter, problems);
+    front_matter
+}
+
+fn type_fields(front_matter: &mut FrontMatter, problems: &mut Vec<ParseProblem>) {
+    let mut wrong = |entry: &Entry, expected: &'static str| {
+        problems.push(ParseProblem::WrongType {
+            span: entry.value_span.clone(),
+            key: entry.key.clone(),
+            expected,
+            found: entry.value.type_name(),
+        })
+    };
+    let entries = std::mem::take(&mut front_matter.entries);
+    for entry in &entries {
+        let scalar = || match &entry.value {
+            Value::Null => Some(String::new()),
+            value => value.to_scalar_string(),
+        };
+        match entry.key.as_str() {
+            "title" => match scalar() {
+                Some(title) => front_matter.title = Some(title),
+                None => wrong(entry, "a string"),
+            },
+            "date" => match scalar() {
+                Some(raw) => front_matter.date = Some(PostDate::parse(&raw)),
+                None => wrong(entry, "a date"),
+            },
+            "categories" | "category" | "tags" | "tag" => {
+                let list = if entry.key.starts_with("categor") {
+                    &mut front_matter.categories
+                } else {
+                    &mut front_matter.tags
+                };
+                match &entry.value {
+                    Value::Null => {}
+                    Value::Sequence(items) => {
+                        for item in items {
+                            match item.to_scalar_string() {
+                                Some(text) => list.push(text),
+                                None => wrong(entry, "a list of strings"),
+                            }
+                        }
+                    }
+                    // Jekyll splits a string on spaces for the plural keys only.
+                    value => match value.to_scalar_string() {
+                        Some(text) if entry.key.ends_with('s') => {
+                            list.extend(text.split_whitespace().map(str::to_owned))
+                        }
+                        Some(text) => list.push(text),
+                        None => wrong(entry, "a list or a string"),
+                    },
+                }
+            }
+            "layout" | "permalink" | "author" | "lang" => {
+                let field = match entry.key.as_str() {
+                    "layout" => &mut front_matter.layout,
+                    "permalink" => &mut front_matter.permalink,
+                    "author" => &mut front_matter.author,
+                    _ => &mut front_matter.lang,
+                };
+                match &entry.value {
+                    Value::Null => {}
+                    // An author may be a mapping of details in some themes; kept in entries.
+                    Value::Mapping(_) if entry.key == "author" => {}
+                    value => match value.to_scalar_string() {
+                        Some(text) => *field = Some(text),
+                        None => wrong(entry, "a string"),
+                    },
+                }
+            }
+            "published" => match &entry.value {
+                Value::Bool(flag) => front_matter.published = Some(*flag),
+                Value::Null => {}
+                _ => wrong(entry, "true or false"),
+            },
+            _ => {}
+        }
+    }
+    front_matter.entries = entries;
+}
+
+/// Lines with a tab in their indentation; reported, and their start offsets returned.
+fn find_tabs(yaml_text: &str, base: usize, problems: &mut Vec<ParseProblem>) -> Vec<usize> {
+    let mut starts = Vec::new();
+    for line in Lines::new(yaml_text) {
+        let indentation = line.content.len() - line.content.trim_start_matches([' ', '\t']).len();
+        if let Some(tab) = line.content[..indentation].find('\t') {
+            let at = base + line.start + tab;
+            problems.push(ParseProblem::Tab { span: at..at + 1 });
+            starts.push(base + line.start);
+        }
+    }
+    starts
+}
+
+struct KeyLine<'a> {
+    key: &'a str,
+    key_span: Range<usize>,
+    value_span: Range<usize>,
+}
+
+/// Top-level `key: value` lines of a block mapping, with the span of each value (the rest of
+/// the line, or the more-indented lines that follow).
+fn top_level_keys(yaml_text: &str) -> Vec<KeyLine<'_>> {
+    let mut keys: Vec<KeyLine<'_>> = Vec::new();
+    for line in Lines::new(yaml_text) {
+        let content = line.content;
+        let continues = content.starts_with([' ', '\t', '-'])
+            || content.trim().is_empty()
+            || content.starts_with('#');
+        if continues {
+            if let Some(last) = keys.last_mut() {
+                if !content.trim().is_empty() && !content.trim_start().starts_with('#') {
+                    if last.value_span.is_empty() {
+                        last.value_span.start =
+                            line.start + (content.len() - content.trim_start().len());
+                    }
+                    last.value_span.end = line.start + content.trim_end().len();
+                }
+            }
+            continue;
+        }
+        let Some((key, key_span, after_colon)) = split_key(content) else {
+            continue;
+        };
+        let value = &content[after_colon..];
+        let value_text = strip_comment(value);
+        let leading = value_text.len() - value_text.trim_start().len();
+        let value_start = line.start + after_colon + leading;
+        keys.push(KeyLine {
+            key,
+            key_span: line.start + key_span.start..line.start + key_span.end,
+            value_span: value_start..value_start + value_text.trim().len(),
+        });
+    }
+    keys
+}
+
+/// `key:` or `"key":` at the start of a line: the key, its span, and where the value begins.
+fn split_key(content: &str) -> Option<(&str, Range<usize>, usize)> {
+    if let Some(quote) = content.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        let end = content[1..].find(quote)? + 1;
+        let after = content[end + 1..].trim_start();
+        if !after.starts_with(':') {
+            return None;
+        }
+        let colon = content.len() - after.len();
+        return Some((&content[1..end], 1..end, colon + 1));
+    }
+    let colon = content
+        .match_indices(':')
+        .find(|(position, _)| {
+            content[position + 1..]
+                .chars()
+                .next()
+                .is_none_or(|c| c == ' ' || c == '\t')
+        })?
+        .0;
+    let key = content[..colon].trim_end();
+    Some((key, 0..key.len(), colon + 1))
+}
+
+fn strip_comment(value: &str) -> &str {
+    // A `#` after whitespace starts a comment unless it is inside quotes; posts rarely quote
+    // a `#`, so a quoted value is taken whole.
+    let trimmed = value.trim_start();
+    if trimmed.starts_with(['"', '\'']) {
+        return value;
+    }
+    match value.match_indices(" #").next() {
+        Some((position, _)) => &value[..position],
+        None => value,
+    }
+}
+
+/// The second `key:` at the same indentation as the first: where serde_yaml saw a duplicate.
+fn duplicate_key_span(yaml_text: &str, key: &str) -> Option<Range<usize>> {
+    let mut seen: Vec<usize> = Vec::new();
+    for line in Lines::new(yaml_text) {
+        let trimmed = line.content.trim_start_matches([' ', '-']);
+        let indentation = line.content.len() - trimmed.len();
+        let Some((found, key_span, _)) = split_key(trimmed) else {
+            continue;
+        };
+        if found != key {
+            continue;
+        }
+        if seen.contains(&indentation) {
+            let start = line.start + indentation + key_span.start;
+            return Some(start..start + key.len());
+        }
+        seen.push(indentation);
+    }
+    None
+}
+
+fn next_char_boundary(text: &str, at: usize) -> usize {
+    let mut end = (at + 1).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    end
+}
+
+/// Lines of a text with their byte offsets; `content` excludes the newline.
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    start: usize,
+    end: usize,
+    content: &'a str,
+}
+
+struct Lines<'a> {
+    text: &'a str,
+    position: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Lines { text, position: 0 }
+    }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = Line<'a>;
+    fn next(&mut self) -> Option<Line<'a>> {
+        if self.position >= self.text.len() {
+            return None;
+        }
+        let start = self.position;
+        let rest = &self.text[start..];
+        let (content, end) = match rest.find('\n') {
+            Some(newline) => (&rest[..newline], start + newline + 1),
+            None => (rest, self.text.len()),
+        };
+        self.position = end;
+        Some(Line {
+            start,
+            end,
+            content,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_lines_before_the_block_are_read_and_reported() {
+        let text = "\n---\ntitle: \"新闻\"\n---\n正文\n";
+        let split = split(text);
+        assert_eq!(split.front_matter.title.as_deref(), Some("新闻"));
+        assert_eq!(split.problems, vec![ParseProblem::NotAtTop { span: 0..1 }]);
+        assert_eq!(&text[split.body_start..], "正文\n");
+    }
+
+    #[test]
+    fn categories_string_is_split_on_spaces() {
+        let split = split("---\ncategories: emnews 财经\ntags:\n  - a\n  - b\n---\n");
+        assert_eq!(split.front_matter.categories, ["emnews", "财经"]);
+        assert_eq!(split.front_matter.tags, ["a", "b"]);
+    }
+
+    #[test]
+    fn duplicate_key_points_at_the_second_key() {
+        let text = "---\ntitle: a\ndate: 2021-01-01\ntitle: b\n---\n";
+        let split = split(text);
+        let ParseProblem::DuplicateKey { span, key } = &split.problems[0] else {
+            panic!("{:?}", split.problems)
+        };
+        assert_eq!(key, "title");
+        assert_eq!(span.start, text.rfind("title").unwrap());
+    }
+
+    #[test]
+    fn value_spans_point_into_the_file() {
+        let text = "---\ntitle: \"x\"\ndate:  +0800 # zone only\ntags:\n  - 一\n  - 二\n---\n";
+        let split = split(text);
+        let date = split.front_matter.entry("date").unwrap();
+        assert_eq!(&text[date.value_span.clone()], "+0800");
+        let tags = split.front_matter.entry("tags").unwrap();
+        assert_eq!(&text[tags.value_span.clone()], "- 一\n  - 二");
+        let second = split.front_matter.item_span(text, "tags", "二", 0).unwrap();
+        assert_eq!(&text[second], "二");
+    }
+}

@@ -1,0 +1,140 @@
+//! Parse: decoded text → [`Post`]. Never fails: a post with broken front matter is still a
+//! Post (its title then comes from the file name) with the problems recorded for the rules.
+//!
+//! This module does not judge posts (that is `lint`) and does not touch the body's markup.
+
+pub mod date;
+pub mod front_matter;
+pub mod yaml;
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+
+pub use date::{DateError, DateValue, PostDate};
+pub use front_matter::{Entry, FrontMatter, FrontMatterBlock, ParseProblem};
+pub use yaml::Value;
+
+use crate::source::Decoded;
+
+/// One post: where it came from, its text, its typed front matter and what went wrong.
+#[derive(Clone, Debug)]
+pub struct Post {
+    /// The path as shown to the user (`-` is `<stdin>`).
+    pub path: String,
+    pub file_name: FileName,
+    /// The decoded text and how it was decoded.
+    pub source: Decoded,
+    pub block: Option<FrontMatterBlock>,
+    pub front_matter: FrontMatter,
+    pub body_span: Range<usize>,
+    pub problems: Vec<ParseProblem>,
+}
+
+impl Post {
+    pub fn text(&self) -> &str {
+        &self.source.text
+    }
+
+    pub fn body(&self) -> &str {
+        &self.source.text[self.body_span.clone()]
+    }
+
+    /// The title, or else the file name's slug, as Jekyll does.
+    pub fn display_title(&self) -> String {
+        match self.front_matter.title.as_deref().map(str::trim) {
+            Some(title) if !title.is_empty() => title.to_owned(),
+            _ => self.file_name.slug.replace(['-', '_'], " "),
+        }
+    }
+}
+
+/// What the file name says, Jekyll-style: `YYYY-MM-DD-slug.ext` inside `_posts`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileName {
+    /// The file is inside a `_posts` directory (at any depth).
+    pub in_posts_dir: bool,
+    /// The date at the start of the name, if it is shaped like `YYYY-MM-DD-`.
+    pub date: Option<Result<NaiveDate, DateError>>,
+    /// The name without the date and extension.
+    pub slug: String,
+    pub has_extension: bool,
+}
+
+impl FileName {
+    pub fn from_path(path: &str) -> FileName {
+        let normalised = path.replace('\\', "/");
+        let mut components: Vec<&str> = normalised.split('/').collect();
+        let name = components.pop().unwrap_or_default();
+        let in_posts_dir = components.contains(&"_posts");
+        let (stem, has_extension) = match name.rfind('.') {
+            Some(dot) if dot > 0 => (&name[..dot], true),
+            _ => (name, false),
+        };
+        let (date, slug) = split_name_date(stem);
+        FileName {
+            in_posts_dir,
+            date,
+            slug: slug.to_owned(),
+            has_extension,
+        }
+    }
+}
+
+/// `2021-12-08-slug` → (the date, `slug`). A name that does not start with three dash-separated
+/// groups of digits has no date.
+fn split_name_date(stem: &str) -> (Option<Result<NaiveDate, DateError>>, &str) {
+    let mut dashes = stem.match_indices('-').map(|(position, _)| position);
+    let (Some(_), Some(_), Some(third)) = (dashes.next(), dashes.next(), dashes.next()) else {
+        return (None, stem);
+    };
+    let candidate = &stem[..third];
+    if !candidate.bytes().all(|b| b.is_ascii_digit() || b == b'-') || candidate.starts_with('-') {
+        return (None, stem);
+    }
+    match date::parse_calendar_date(candidate) {
+        Err(DateError::NotADate) => (None, stem),
+        result => (Some(result), &stem[third + 1..]),
+    }
+}
+
+/// Parse a decoded file into a post.
+pub fn parse(path: &str, source: Decoded) -> Post {
+    let split = front_matter::split(&source.text);
+    let body_span = split.body_start..source.text.len();
+    Post {
+        path: path.to_owned(),
+        file_name: FileName::from_path(path),
+        block: split.block,
+        front_matter: split.front_matter,
+        body_span,
+        problems: split.problems,
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names() {
+        let name = FileName::from_path("site/_posts/2021-12-08-202112082206703990.md");
+        assert!(name.in_posts_dir);
+        assert_eq!(
+            name.date,
+            Some(Ok(NaiveDate::from_ymd_opt(2021, 12, 8).unwrap()))
+        );
+        assert_eq!(name.slug, "202112082206703990");
+
+        let name = FileName::from_path("_posts/-202205262391921712.md");
+        assert_eq!(name.date, None);
+
+        let name = FileName::from_path("_posts/2021-13-45-bad.md");
+        assert_eq!(name.date, Some(Err(DateError::NotACalendarDate)));
+
+        let name = FileName::from_path("about.md");
+        assert!(!name.in_posts_dir);
+        assert_eq!(name.slug, "about");
+    }
+}

@@ -1,0 +1,213 @@
+//! Report: the result of a lint run, file by file, and the emitters that print it
+//! (`human`, `json`, `sarif`, `github`).
+//!
+//! A [`FileReport`] holds its diagnostics already placed (line, column, the source line for
+//! the snippet), so that the file's text can be dropped as soon as it is linted. The JSON and
+//! SARIF outputs are public contracts with their own serializable structs in their modules.
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// The longest source line kept for a snippet; longer lines are cut around the span.
+const MAX_SNIPPET_BYTES: usize = 400;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileStatus {
+    /// Read, decoded and linted.
+    Linted,
+    /// Could not be read; the reason.
+    Unreadable(String),
+}
+
+/// One input file and what was found in it.
+#[derive(Clone, Debug)]
+pub struct FileReport {
+    pub path: String,
+    pub status: FileStatus,
+    /// The encoding the file was decoded from, when it was read.
+    pub encoding: Option<&'static str>,
+    /// Sorted by position, then code.
+    pub diagnostics: Vec<Located>,
+}
+
+/// A diagnostic and where it is, in terms a person reads.
+#[derive(Clone, Debug)]
+pub struct Located {
+    pub diagnostic: Diagnostic,
+    pub start: Position,
+    pub end: Position,
+    /// The source line of `start`, possibly cut to a window around the span.
+    pub line_text: String,
+    /// Byte range of the span inside `line_text`.
+    pub line_span: std::ops::Range<usize>,
+}
+
+/// 1-based line and column; the column counts Unicode scalar values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    /// Byte offset in the decoded text.
+    pub offset: usize,
+}
+
+impl FileReport {
+    pub fn new(
+        path: String,
+        status: FileStatus,
+        encoding: Option<&'static str>,
+        text: &str,
+        diagnostics: Vec<Diagnostic>,
+    ) -> FileReport {
+        let mut report = FileReport {
+            path,
+            status,
+            encoding,
+            diagnostics: Vec::new(),
+        };
+        report.add(text, diagnostics);
+        report
+    }
+
+    pub fn unreadable(path: String, reason: String) -> FileReport {
+        FileReport {
+            path,
+            status: FileStatus::Unreadable(reason),
+            encoding: None,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Place diagnostics found in `text` and keep the list sorted.
+    pub fn add(&mut self, text: &str, diagnostics: Vec<Diagnostic>) {
+        if diagnostics.is_empty() {
+            return;
+        }
+        let lines = LineIndex::new(text);
+        self.diagnostics.extend(
+            diagnostics
+                .into_iter()
+                .map(|diagnostic| lines.locate(text, diagnostic)),
+        );
+        self.diagnostics.sort_by(|a, b| {
+            (a.start.offset, a.diagnostic.code).cmp(&(b.start.offset, b.diagnostic.code))
+        });
+    }
+
+    pub fn max_severity(&self) -> Option<Severity> {
+        self.diagnostics
+            .iter()
+            .map(|located| located.diagnostic.severity)
+            .max()
+    }
+}
+
+/// Counts over a whole run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub files: usize,
+    pub unreadable: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Totals {
+    pub fn of(reports: &[FileReport]) -> Totals {
+        let mut totals = Totals {
+            files: reports.len(),
+            ..Totals::default()
+        };
+        for report in reports {
+            if matches!(report.status, FileStatus::Unreadable(_)) {
+                totals.unreadable += 1;
+            }
+            for located in &report.diagnostics {
+                match located.diagnostic.severity {
+                    Severity::Error => totals.errors += 1,
+                    Severity::Warning => totals.warnings += 1,
+                    Severity::Info => totals.infos += 1,
+                }
+            }
+        }
+        totals
+    }
+}
+
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(position, _)| position + 1));
+        LineIndex { starts }
+    }
+
+    fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.starts.partition_point(|start| *start <= offset) - 1;
+        let column = text[self.starts[line]..offset].chars().count() + 1;
+        Position {
+            line: line + 1,
+            column,
+            offset,
+        }
+    }
+
+    fn locate(&self, text: &str, diagnostic: Diagnostic) -> Located {
+        let start = self.position(text, diagnostic.span.start);
+        let end = self.position(text, diagnostic.span.end.max(diagnostic.span.start));
+        let line_start = self.starts[start.line - 1];
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |p| line_start + p);
+        let span_start = start.offset - line_start;
+        let span_end = if end.line == start.line {
+            end.offset - line_start
+        } else {
+            line_end - line_start
+        };
+        let line = &text[line_start..line_end];
+        let (line_text, line_span) = window(line, span_start..span_end);
+        Located {
+            diagnostic,
+            start,
+            end,
+            line_text,
+            line_span,
+        }
+    }
+}
+
+/// Cut a long line to at most about `MAX_SNIPPET_BYTES` around the span.
+fn window(line: &str, span: std::ops::Range<usize>) -> (String, std::ops::Range<usize>) {
+    if line.len() <= MAX_SNIPPET_BYTES {
+        return (line.to_owned(), span);
+    }
+    let from = floor_char_boundary(line, span.start.saturating_sub(MAX_SNIPPET_BYTES / 4));
+    let to = floor_char_boundary(
+        line,
+        (from + MAX_SNIPPET_BYTES)
+            .min(line.len())
+            .max(span.start.min(line.len())),
+    );
+    let prefix = if from > 0 { "…" } else { "" };
+    let suffix = if to < line.len() { "…" } else { "" };
+    let text = format!("{prefix}{}{suffix}", &line[from..to]);
+    let start = prefix.len() + span.start - from;
+    let end = (prefix.len() + span.end.min(to) - from).max(start);
+    (text, start..end)
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while index > 0 && !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}

@@ -1,0 +1,278 @@
+//! The SARIF 2.1.0 emitter, for GitHub code scanning and other SARIF consumers.
+//!
+//! One run, with every registered rule as `tool.driver.rules` (id, name, descriptions, help,
+//! default level), one result per diagnostic, and unreadable files as tool execution
+//! notifications. Columns count Unicode code points (`columnKind`). Paths are relative URIs
+//! against `%SRCROOT%`, percent-encoded.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{FileReport, FileStatus};
+use crate::diagnostic::Severity;
+use crate::lint::registry;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    tool: Tool,
+    results: Vec<SarifResult>,
+    invocations: Vec<Invocation>,
+    column_kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    information_uri: &'static str,
+    rules: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    id: &'static str,
+    name: &'static str,
+    short_description: Text,
+    full_description: Text,
+    help: Help,
+    default_configuration: Configuration,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: &'static str,
+    markdown: &'static str,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: Vec<Location>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Notification {
+    level: &'static str,
+    message: Text,
+    locations: Vec<NotificationLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationLocation {
+    physical_location: NotificationPhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationPhysicalLocation {
+    artifact_location: ArtifactLocation,
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+pub fn emit(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    let rules = registry::RULES
+        .iter()
+        .map(|rule| {
+            let meta = rule.meta();
+            Rule {
+                id: meta.code,
+                name: meta.name,
+                short_description: Text {
+                    text: meta.summary.to_owned(),
+                },
+                full_description: Text {
+                    text: meta.summary.to_owned(),
+                },
+                help: Help {
+                    text: meta.explanation,
+                    markdown: meta.explanation,
+                },
+                default_configuration: Configuration {
+                    level: sarif_level(meta.default_severity),
+                },
+            }
+        })
+        .collect();
+    let mut results = Vec::new();
+    let mut notifications = Vec::new();
+    for report in reports {
+        let artifact = || ArtifactLocation {
+            uri: uri(&report.path),
+            uri_base_id: "%SRCROOT%",
+        };
+        if let FileStatus::Unreadable(reason) = &report.status {
+            notifications.push(Notification {
+                level: "error",
+                message: Text {
+                    text: format!("cannot read {}: {reason}", report.path),
+                },
+                locations: vec![NotificationLocation {
+                    physical_location: NotificationPhysicalLocation {
+                        artifact_location: artifact(),
+                    },
+                }],
+            });
+        }
+        for located in &report.diagnostics {
+            let diagnostic = &located.diagnostic;
+            let mut text = diagnostic.message.clone();
+            if let Some(help) = &diagnostic.help {
+                text.push_str(&format!(" (help: {help})"));
+            }
+            // SARIF regions end after the last character; an empty span still covers one.
+            let end_column = if located.end == located.start {
+                located.end.column + 1
+            } else {
+                located.end.column
+            };
+            results.push(SarifResult {
+                rule_id: diagnostic.code,
+                rule_index: registry::RULES
+                    .iter()
+                    .position(|rule| rule.code() == diagnostic.code)
+                    .unwrap_or(0),
+                level: sarif_level(diagnostic.severity),
+                message: Text { text },
+                locations: vec![Location {
+                    physical_location: PhysicalLocation {
+                        artifact_location: artifact(),
+                        region: Region {
+                            start_line: located.start.line,
+                            start_column: located.start.column,
+                            end_line: located.end.line,
+                            end_column,
+                        },
+                    },
+                }],
+            });
+        }
+    }
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: env!("CARGO_PKG_NAME"),
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: "https://github.com/newsbundle/newsbundle",
+                    rules,
+                },
+            },
+            results,
+            invocations: vec![Invocation {
+                execution_successful: notifications.is_empty(),
+                tool_execution_notifications: notifications,
+            }],
+            column_kind: "unicodeCodePoints",
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+/// A relative URI reference for a path: `/` kept, everything but unreserved bytes encoded.
+fn uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let mut encoded = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            encoded.push(byte as char);
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(
+            super::uri("_posts/2022-06-29-피터 UX.md"),
+            "_posts/2022-06-29-%ED%94%BC%ED%84%B0%20UX.md"
+        );
+    }
+}

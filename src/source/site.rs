@@ -1,0 +1,105 @@
+//! A Jekyll site: the directory holding `_config.yml`, and the settings newsbundle uses from
+//! it (`timezone`, `url`, `baseurl`, `permalink`, `lang`, `title`).
+//!
+//! Reading `_config.yml` never fails: a broken one gives a site with what could be read, and
+//! its problems, for the linter to report against the config file.
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use crate::parse::front_matter::ParseProblem;
+use crate::parse::yaml::{self, Value, YamlErrorKind};
+
+#[derive(Clone, Debug, Default)]
+pub struct Site {
+    /// The directory that holds `_config.yml`.
+    pub root: PathBuf,
+    /// `_config.yml` as shown to the user.
+    pub config_path: String,
+    pub config_text: String,
+    /// The IANA zone named by `timezone`, when it is a known one.
+    pub timezone: Option<chrono_tz::Tz>,
+    pub url: Option<String>,
+    pub baseurl: Option<String>,
+    pub permalink: Option<String>,
+    pub lang: Option<String>,
+    pub title: Option<String>,
+    /// Problems found in `_config.yml`.
+    pub problems: Vec<SiteProblem>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SiteProblem {
+    /// `_config.yml` is not valid YAML (reported with the same kinds as front matter).
+    Yaml(ParseProblem),
+    /// `timezone` is not a name in the IANA time zone database.
+    UnknownTimezone { span: Range<usize>, name: String },
+}
+
+impl Site {
+    pub fn from_config(root: PathBuf, config_path: String, config_text: String) -> Site {
+        let mut site = Site {
+            root,
+            config_path,
+            ..Site::default()
+        };
+        let mapping = match yaml::parse(&config_text) {
+            Ok(Value::Mapping(mapping)) => mapping,
+            Ok(_) => Vec::new(),
+            Err(error) => {
+                let at = error.offset.unwrap_or(0).min(config_text.len());
+                let span = at..at;
+                let problem = match error.kind {
+                    YamlErrorKind::DuplicateKey(key) => ParseProblem::DuplicateKey { span, key },
+                    YamlErrorKind::TooComplex => ParseProblem::TooComplex {
+                        span,
+                        message: error.message,
+                    },
+                    YamlErrorKind::Syntax => ParseProblem::InvalidYaml {
+                        span,
+                        message: error.message,
+                    },
+                };
+                site.problems.push(SiteProblem::Yaml(problem));
+                Vec::new()
+            }
+        };
+        for (key, value) in mapping {
+            let (Some(key), Some(text)) = (key.as_str(), value.to_scalar_string()) else {
+                continue;
+            };
+            let text = text.trim().to_owned();
+            match key {
+                "timezone" => match text.parse::<chrono_tz::Tz>() {
+                    Ok(zone) => site.timezone = Some(zone),
+                    Err(_) => {
+                        let at = find_setting(&config_text, "timezone").unwrap_or(0);
+                        site.problems.push(SiteProblem::UnknownTimezone {
+                            span: at..at + "timezone".len(),
+                            name: text,
+                        });
+                    }
+                },
+                "url" => site.url = Some(text),
+                "baseurl" => site.baseurl = Some(text),
+                "permalink" => site.permalink = Some(text),
+                "lang" => site.lang = Some(text),
+                "title" => site.title = Some(text),
+                _ => {}
+            }
+        }
+        site.config_text = config_text;
+        site
+    }
+}
+
+fn find_setting(text: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with(key) && line[key.len()..].trim_start().starts_with(':') {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
+}

@@ -1,0 +1,698 @@
+//! `cargo xtask bench`: times `newsbundle lint` on synthetic archives beside `cat`.
+//!
+//! What it does:
+//! - builds `newsbundle` in release mode (unless `--bin PATH` names another binary);
+//! - generates (or reuses, see `generate::ensure_archive`) one archive per size under
+//!   `target/bench-archives/<posts>/` (or `--keep DIR`);
+//! - per size: warms the page cache with one untimed `cat` pass, runs the linter once
+//!   untimed to check it works (its JSON goes to `<base>/<posts>.lint.json`), then
+//!   alternates timed runs of the I/O floor and of the linter, N times each;
+//! - times every run as wall clock from spawn to exit, and takes CPU time and peak RSS
+//!   of that child from `wait4(2)` (for the `sh | find | xargs cat` floor this is the
+//!   largest single process of the tree, since each process waits for its children);
+//! - prints a table per size (median/min/max wall time, posts/s, MB/s, peak RSS, CPU,
+//!   ratio to `cat`), the exact command lines, the 1 s / 10,000 posts target and how
+//!   peak RSS changes with archive size, and writes everything to
+//!   `target/bench-results.json`.
+//!
+//! What it does not do: it is a benchmark, not a test. It never fails because a
+//! target is missed (only when a run fails: exit code other than 0 or 1, or a signal),
+//! does not pin CPUs, drop caches or otherwise control the machine, and does not judge
+//! the linter's output beyond its exit code.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+
+use crate::generate::{self, Archive};
+use crate::DynResult;
+
+pub const USAGE: &str = "\
+usage: cargo xtask bench [OPTIONS]
+
+Generates synthetic Jekyll archives and times `newsbundle lint --format json <dir>`
+beside `cat` of the same files (the I/O floor). Reports medians.
+
+options:
+  --sizes N,N,...  post counts to benchmark (default: 10000,100000)
+  --runs N         timed runs per tool and size (default: 5 for <= 20,000 posts,
+                   3 above)
+  --quick          shorthand for --sizes 10000 --runs 3 (explicit flags still win)
+  --keep DIR       generate/reuse archives in DIR/<posts>/ instead of
+                   target/bench-archives/<posts>/
+  --bin PATH       benchmark this binary instead of building newsbundle (it is run
+                   as `PATH lint --format json <dir>`)
+  -h, --help       show this help
+
+Archives are reused while the generator version and seed match (stamp file
+<posts>.stamp beside each archive). Results also go to target/bench-results.json.";
+
+/// Exit codes of the linter that count as a successful run (1 = findings reported).
+const OK_CODES: &[i32] = &[0, 1];
+
+#[derive(Debug, Default)]
+struct Options {
+    sizes: Option<Vec<usize>>,
+    runs: Option<usize>,
+    quick: bool,
+    keep: Option<PathBuf>,
+    bin: Option<PathBuf>,
+}
+
+fn parse_args(args: &[String]) -> DynResult<Option<Options>> {
+    let mut opts = Options::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        // Accept both `--flag value` and `--flag=value`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let mut value = || -> DynResult<String> {
+            match inline.clone().or_else(|| it.next().cloned()) {
+                Some(v) => Ok(v),
+                None => Err(format!("{flag} needs a value\n\n{USAGE}").into()),
+            }
+        };
+        match flag {
+            "-h" | "--help" => return Ok(None),
+            "--quick" => opts.quick = true,
+            "--runs" => {
+                let v = value()?;
+                let n: usize = v
+                    .parse()
+                    .map_err(|_| format!("--runs: not a number: {v}"))?;
+                if n == 0 {
+                    return Err("--runs must be at least 1".into());
+                }
+                opts.runs = Some(n);
+            }
+            "--sizes" => {
+                let v = value()?;
+                let sizes = v
+                    .split(',')
+                    .map(|s| s.trim().replace('_', "").parse::<usize>())
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|_| format!("--sizes: expected N,N,..., got {v}"))?;
+                if let Some(bad) = sizes.iter().find(|&&n| n == 0 || n > generate::MAX_POSTS) {
+                    let max = generate::MAX_POSTS;
+                    return Err(format!("--sizes: {bad} is not in 1..={max}").into());
+                }
+                opts.sizes = Some(sizes);
+            }
+            "--keep" => opts.keep = Some(PathBuf::from(value()?)),
+            "--bin" => opts.bin = Some(PathBuf::from(value()?)),
+            other => return Err(format!("unknown option {other}\n\n{USAGE}").into()),
+        }
+    }
+    Ok(Some(opts))
+}
+
+/// Resource usage of one finished child, from `wait4(2)`.
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    wall: Duration,
+    /// user + system CPU time of the child (and its waited-for descendants).
+    cpu: Duration,
+    /// `ru_maxrss` in KiB (Linux units).
+    maxrss_kib: u64,
+    /// Exit code, or `None` when killed by a signal.
+    code: Option<i32>,
+    signal: Option<i32>,
+}
+
+impl Sample {
+    fn describe_exit(&self) -> String {
+        match (self.code, self.signal) {
+            (Some(c), _) => format!("exit code {c}"),
+            (None, Some(s)) => format!("signal {s}"),
+            _ => "unknown status".into(),
+        }
+    }
+}
+
+/// Spawns `cmd`, waits for exactly that child with `wait4` and returns its usage.
+fn run_measured(cmd: &mut Command) -> DynResult<Sample> {
+    let start = Instant::now();
+    let child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start {:?}: {e}", cmd.get_program()))?;
+    let pid = child.id() as libc::pid_t;
+    let mut status: libc::c_int = 0;
+    // SAFETY: `rusage` is plain old data; all-zero is a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: valid pointers to locals; `pid` is our own unwaited child. `child`
+        // is never waited through std afterwards, so there is no double wait.
+        let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        if r == pid {
+            break;
+        }
+        let err = std::io::Error::last_os_error();
+        if err.kind() != std::io::ErrorKind::Interrupted {
+            return Err(format!("wait4({pid}): {err}").into());
+        }
+    }
+    let wall = start.elapsed();
+    drop(child);
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    let exited = libc::WIFEXITED(status);
+    let signaled = libc::WIFSIGNALED(status);
+    Ok(Sample {
+        wall,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
+        maxrss_kib: usage.ru_maxrss.max(0) as u64,
+        code: exited.then(|| libc::WEXITSTATUS(status)),
+        signal: signaled.then(|| libc::WTERMSIG(status)),
+    })
+}
+
+/// Quotes `s` for a POSIX shell when it contains anything unusual.
+fn shell_quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./,:=+@%".contains(&b));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// The I/O floor: read every post once with `cat`, batched by `xargs`.
+fn cat_script(dir: &Path) -> String {
+    let d = shell_quote(&dir.to_string_lossy());
+    format!("find {d} -type f -name '*.md' -print0 | xargs -0 cat > /dev/null")
+}
+
+fn cat_command(dir: &Path) -> (Command, String) {
+    let script = cat_script(dir);
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(&script)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null());
+    // Double quotes read better than shell_quote's '\'' when nothing needs escaping.
+    let shown = if script.contains(['"', '$', '`', '\\']) {
+        format!("sh -c {}", shell_quote(&script))
+    } else {
+        format!("sh -c \"{script}\"")
+    };
+    (cmd, shown)
+}
+
+/// `<bin> lint --format json <dir>`, stdout to `stdout` (default /dev/null), stderr to
+/// `stderr_file`.
+fn lint_command(
+    bin: &Path,
+    dir: &Path,
+    stdout: Option<&Path>,
+    stderr_file: &Path,
+) -> DynResult<(Command, String)> {
+    let mut cmd = Command::new(bin);
+    cmd.args(["lint", "--format", "json"]).arg(dir);
+    cmd.stdin(Stdio::null());
+    let out_shown = match stdout {
+        Some(p) => {
+            cmd.stdout(fs::File::create(p)?);
+            p.display().to_string()
+        }
+        None => {
+            cmd.stdout(Stdio::null());
+            "/dev/null".to_string()
+        }
+    };
+    cmd.stderr(fs::File::create(stderr_file)?);
+    let shown = format!(
+        "{} lint --format json {} > {} 2> {}",
+        shell_quote(&bin.to_string_lossy()),
+        shell_quote(&dir.to_string_lossy()),
+        shell_quote(&out_shown),
+        shell_quote(&stderr_file.to_string_lossy()),
+    );
+    Ok((cmd, shown))
+}
+
+fn check_lint_exit(s: &Sample, stderr_file: &Path) -> DynResult {
+    if s.code.is_some_and(|c| OK_CODES.contains(&c)) {
+        return Ok(());
+    }
+    let stderr = fs::read_to_string(stderr_file).unwrap_or_default();
+    let tail: Vec<&str> = stderr.lines().rev().take(20).collect();
+    let tail: Vec<&str> = tail.into_iter().rev().collect();
+    Err(format!(
+        "linter failed with {} (only exit codes 0 and 1 count as success); \
+         last lines of {}:\n{}",
+        s.describe_exit(),
+        stderr_file.display(),
+        tail.join("\n")
+    )
+    .into())
+}
+
+// ---------------------------------------------------------------------------------
+// Results
+
+#[derive(Serialize)]
+struct ToolResult {
+    tool: String,
+    command: String,
+    runs: usize,
+    wall_s: Vec<f64>,
+    median_s: f64,
+    min_s: f64,
+    max_s: f64,
+    posts_per_s: f64,
+    /// Input bytes (the `*.md` files) / 10^6 / median wall time.
+    mb_per_s: f64,
+    /// Maximum `ru_maxrss` over all runs, in MiB.
+    peak_rss_mib: f64,
+    cpu_median_s: f64,
+    ratio_to_cat: f64,
+    exit_codes: Vec<Option<i32>>,
+}
+
+#[derive(Serialize)]
+struct SizeResult {
+    posts: usize,
+    files: usize,
+    bytes: u64,
+    archive_dir: String,
+    /// Generation time when the archive was (re)generated in this invocation.
+    generated_in_s: Option<f64>,
+    lint_check_exit_code: Option<i32>,
+    lint_check_output_bytes: u64,
+    lint_check_output: String,
+    tools: Vec<ToolResult>,
+}
+
+#[derive(Serialize)]
+struct Target {
+    posts: usize,
+    limit_s: f64,
+    median_s: Option<f64>,
+    met: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct Report {
+    unix_time: u64,
+    cpus: usize,
+    cpu_model: String,
+    generator_version: u32,
+    seed: String,
+    binary: String,
+    io_floor: String,
+    peak_rss_note: String,
+    sizes: Vec<SizeResult>,
+    target: Target,
+}
+
+fn median(xs: &[f64]) -> f64 {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn summarize(tool: &str, command: &str, samples: &[Sample], archive: &Archive) -> ToolResult {
+    let wall: Vec<f64> = samples.iter().map(|s| s.wall.as_secs_f64()).collect();
+    let cpu: Vec<f64> = samples.iter().map(|s| s.cpu.as_secs_f64()).collect();
+    let med = median(&wall);
+    ToolResult {
+        tool: tool.to_string(),
+        command: command.to_string(),
+        runs: samples.len(),
+        median_s: med,
+        min_s: wall.iter().copied().fold(f64::INFINITY, f64::min),
+        max_s: wall.iter().copied().fold(0.0, f64::max),
+        wall_s: wall,
+        posts_per_s: archive.posts as f64 / med,
+        mb_per_s: archive.bytes as f64 / 1e6 / med,
+        peak_rss_mib: samples.iter().map(|s| s.maxrss_kib).max().unwrap_or(0) as f64 / 1024.0,
+        cpu_median_s: median(&cpu),
+        ratio_to_cat: f64::NAN, // filled in once the cat median is known
+        exit_codes: samples.iter().map(|s| s.code).collect(),
+    }
+}
+
+fn print_table(size: &SizeResult) {
+    let mb = size.bytes as f64 / 1e6;
+    println!();
+    println!(
+        "== {} posts · {} files · {:.1} MB · {} runs each ==",
+        group(size.posts as u64),
+        group(size.files as u64),
+        mb,
+        size.tools.first().map_or(0, |t| t.runs)
+    );
+    println!(
+        "{:<18} {:>9} {:>8} {:>8} {:>11} {:>8} {:>9} {:>7} {:>7}",
+        "tool", "median s", "min s", "max s", "posts/s", "MB/s", "peak MiB", "cpu s", "vs cat"
+    );
+    for t in &size.tools {
+        println!(
+            "{:<18} {:>9.3} {:>8.3} {:>8.3} {:>11} {:>8.1} {:>9.1} {:>7.3} {:>6.2}x",
+            t.tool,
+            t.median_s,
+            t.min_s,
+            t.max_s,
+            group(t.posts_per_s.round() as u64),
+            t.mb_per_s,
+            t.peak_rss_mib,
+            t.cpu_median_s,
+            t.ratio_to_cat
+        );
+    }
+    println!("commands:");
+    for t in &size.tools {
+        println!("  {:<16} {}", t.tool, t.command);
+    }
+    println!(
+        "lint check run: {} and {} bytes of JSON on stdout (saved in {})",
+        size.lint_check_exit_code
+            .map_or("killed by a signal".into(), |c| format!("exit code {c}")),
+        group(size.lint_check_output_bytes),
+        size.lint_check_output
+    );
+}
+
+/// 1234567 -> "1,234,567".
+fn group(n: u64) -> String {
+    let digits = n.to_string().into_bytes();
+    let groups: Vec<&str> = digits
+        .rchunks(3)
+        .rev()
+        .map(|g| std::str::from_utf8(g).expect("ASCII digits"))
+        .collect();
+    groups.join(",")
+}
+
+fn cpu_model() -> String {
+    fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+// ---------------------------------------------------------------------------------
+// Driver
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(d) => root.join(d),
+        None => root.join("target"),
+    }
+}
+
+/// `cargo build --release -p newsbundle`, returning the path of the built binary.
+fn build_release(root: &Path) -> DynResult<PathBuf> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    eprintln!("xtask bench: cargo build --release -p newsbundle");
+    let out = Command::new(cargo)
+        .current_dir(root)
+        .args(["build", "--release", "-p", "newsbundle"])
+        .arg("--message-format=json-render-diagnostics")
+        .stderr(Stdio::inherit())
+        .output()?;
+    if !out.status.success() {
+        return Err("`cargo build --release -p newsbundle` failed; \
+                    use --bin PATH to benchmark another binary"
+            .into());
+    }
+    // The artifact message of the `newsbundle` binary carries its path.
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let is_bin = msg["reason"] == "compiler-artifact"
+            && msg["target"]["name"] == "newsbundle"
+            && msg["target"]["kind"]
+                .as_array()
+                .is_some_and(|k| k.iter().any(|k| k == "bin"));
+        if let (true, Some(exe)) = (is_bin, msg["executable"].as_str()) {
+            return Ok(PathBuf::from(exe));
+        }
+    }
+    Err("cargo built no `newsbundle` binary".into())
+}
+
+pub fn run(args: &[String]) -> DynResult {
+    let Some(opts) = parse_args(args)? else {
+        println!("{USAGE}");
+        return Ok(());
+    };
+    let sizes = opts.sizes.clone().unwrap_or_else(|| {
+        if opts.quick {
+            vec![10_000]
+        } else {
+            vec![10_000, 100_000]
+        }
+    });
+    let runs_for = |posts: usize| match (opts.runs, opts.quick) {
+        (Some(n), _) => n,
+        (None, true) => 3,
+        (None, false) if posts <= 20_000 => 5,
+        (None, false) => 3,
+    };
+
+    let root = workspace_root();
+    let target = target_dir(&root);
+    let base = opts
+        .keep
+        .clone()
+        .unwrap_or_else(|| target.join("bench-archives"));
+    fs::create_dir_all(&base)?;
+    let base = base.canonicalize()?;
+    let results_path = target.join("bench-results.json");
+
+    let bin = match &opts.bin {
+        Some(b) => b.clone(),
+        None => build_release(&root)?,
+    };
+
+    // Label the linter row by the binary's file name, so a `--bin` stand-in is obvious.
+    let lint_label = match bin.file_name() {
+        Some(name) => format!("{} lint", name.to_string_lossy()),
+        None => "newsbundle lint".to_string(),
+    };
+    let seed = generate::DEFAULT_SEED;
+    let mut report = Report {
+        unix_time: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        cpu_model: cpu_model(),
+        generator_version: generate::GENERATOR_VERSION,
+        seed: format!("{seed:#x}"),
+        binary: bin.display().to_string(),
+        io_floor: format!(
+            "`{}`: directory walk + reading every post once, no parsing",
+            cat_script(Path::new("DIR"))
+        ),
+        peak_rss_note: "ru_maxrss from wait4(2), max over runs; for the cat floor it is the \
+                        largest single process of sh/find/xargs/cat, not their sum"
+            .into(),
+        sizes: Vec::new(),
+        target: Target {
+            posts: 10_000,
+            limit_s: 1.0,
+            median_s: None,
+            met: None,
+        },
+    };
+
+    println!(
+        "xtask bench: {} ({} CPUs), binary {}",
+        report.cpu_model,
+        report.cpus,
+        bin.display()
+    );
+    println!(
+        "MB = 10^6 bytes of *.md input, MiB = 2^20 bytes; times are wall clock from \
+         spawn to exit, median of N runs"
+    );
+
+    for &posts in &sizes {
+        let runs = runs_for(posts);
+        eprintln!(
+            "xtask bench: preparing {} posts in {}",
+            group(posts as u64),
+            base.display()
+        );
+        let (archive, gen_time) = generate::ensure_archive(&base, posts, seed)?;
+        match gen_time {
+            Some(t) => eprintln!(
+                "  generated {} files, {:.1} MB in {:.2} s",
+                group(archive.files as u64),
+                archive.bytes as f64 / 1e6,
+                t.as_secs_f64()
+            ),
+            None => eprintln!("  reusing {} (stamp matches)", archive.dir.display()),
+        }
+
+        // Warm the page cache (untimed).
+        let (mut warm, _) = cat_command(&archive.dir);
+        let s = run_measured(&mut warm)?;
+        if s.code != Some(0) {
+            return Err(format!("cat warm-up failed with {}", s.describe_exit()).into());
+        }
+
+        // One untimed lint run with its output kept, to check the binary works.
+        let stderr_file = base.join(format!("{posts}.lint.stderr"));
+        let json_file = base.join(format!("{posts}.lint.json"));
+        let (mut check, _) = lint_command(&bin, &archive.dir, Some(&json_file), &stderr_file)?;
+        let check_sample = run_measured(&mut check)?;
+        check_lint_exit(&check_sample, &stderr_file)?;
+        let check_bytes = fs::metadata(&json_file).map_or(0, |m| m.len());
+        if check_bytes == 0 {
+            eprintln!(
+                "  warning: the linter wrote nothing on stdout; is `lint --format json` \
+                 implemented in {}? Timings below may be meaningless.",
+                bin.display()
+            );
+        }
+
+        // Timed runs, alternating the two tools so drift affects both alike.
+        let mut cat_samples = Vec::new();
+        let mut lint_samples = Vec::new();
+        let (_, cat_shown) = cat_command(&archive.dir);
+        let (_, lint_shown) = lint_command(&bin, &archive.dir, None, &stderr_file)?;
+        for r in 1..=runs {
+            let (mut cat, _) = cat_command(&archive.dir);
+            let c = run_measured(&mut cat)?;
+            if c.code != Some(0) {
+                return Err(format!("cat run failed with {}", c.describe_exit()).into());
+            }
+            let (mut lint, _) = lint_command(&bin, &archive.dir, None, &stderr_file)?;
+            let l = run_measured(&mut lint)?;
+            check_lint_exit(&l, &stderr_file)?;
+            eprintln!(
+                "  run {r}/{runs}: cat {:.3} s, lint {:.3} s ({}, {:.1} MiB)",
+                c.wall.as_secs_f64(),
+                l.wall.as_secs_f64(),
+                l.describe_exit(),
+                l.maxrss_kib as f64 / 1024.0
+            );
+            cat_samples.push(c);
+            lint_samples.push(l);
+        }
+
+        let mut cat_res = summarize("cat (I/O floor)", &cat_shown, &cat_samples, &archive);
+        let mut lint_res = summarize(&lint_label, &lint_shown, &lint_samples, &archive);
+        cat_res.ratio_to_cat = 1.0;
+        lint_res.ratio_to_cat = lint_res.median_s / cat_res.median_s;
+        if posts == report.target.posts {
+            report.target.median_s = Some(lint_res.median_s);
+            report.target.met = Some(lint_res.median_s < report.target.limit_s);
+        }
+        let size = SizeResult {
+            posts,
+            files: archive.files,
+            bytes: archive.bytes,
+            archive_dir: archive.dir.display().to_string(),
+            generated_in_s: gen_time.map(|t| t.as_secs_f64()),
+            lint_check_exit_code: check_sample.code,
+            lint_check_output_bytes: check_bytes,
+            lint_check_output: json_file.display().to_string(),
+            tools: vec![cat_res, lint_res],
+        };
+        print_table(&size);
+        report.sizes.push(size);
+        // Written after every size so a later failure keeps earlier results.
+        write_report(&results_path, &report)?;
+    }
+
+    println!();
+    match (report.target.median_s, report.target.met) {
+        (Some(m), Some(met)) => println!(
+            "target: 10,000 posts in under 1 s -> median {m:.3} s: {}",
+            if met { "met" } else { "NOT met" }
+        ),
+        _ => println!("target: 10,000 posts in under 1 s -> not measured (size not run)"),
+    }
+    let rss: Vec<(usize, f64)> = report
+        .sizes
+        .iter()
+        .map(|s| (s.posts, s.tools[1].peak_rss_mib))
+        .collect();
+    if let (Some(first), Some(last)) = (rss.first(), rss.last()) {
+        if rss.len() > 1 {
+            println!(
+                "memory: lint peak RSS {:.1} MiB at {} posts -> {:.1} MiB at {} posts \
+                 (x{:.2} for x{:.1} posts)",
+                first.1,
+                group(first.0 as u64),
+                last.1,
+                group(last.0 as u64),
+                last.1 / first.1,
+                last.0 as f64 / first.0 as f64
+            );
+        }
+    }
+    println!("results written to {}", results_path.display());
+    Ok(())
+}
+
+fn write_report(path: &Path, report: &Report) -> DynResult {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let mut f = fs::File::create(path)?;
+    serde_json::to_writer_pretty(&mut f, report)?;
+    f.write_all(b"\n")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_and_even() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+    }
+
+    #[test]
+    fn quoting_and_grouping() {
+        assert_eq!(shell_quote("/a/b-1"), "/a/b-1");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(group(1_234_567), "1,234,567");
+        assert_eq!(group(999), "999");
+    }
+
+    #[test]
+    fn args() {
+        let a = |v: &[&str]| parse_args(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let o = a(&["--sizes=1000,2_000", "--runs", "2", "--quick"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(o.sizes, Some(vec![1000, 2000]));
+        assert_eq!(o.runs, Some(2));
+        assert!(o.quick);
+        assert!(a(&["--runs"]).is_err());
+        assert!(a(&["--bogus"]).is_err());
+        assert!(a(&["--help"]).unwrap().is_none());
+    }
+}
