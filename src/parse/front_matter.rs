@@ -113,8 +113,10 @@ pub enum ParseProblem {
     /// The file does not start with `---`.
     MissingFrontMatter,
     /// Blank lines stand before the opening `---`: Jekyll then sees no front matter.
+    /// The span is the opening `---`.
     NotAtTop {
         span: Range<usize>,
+        blank_lines: usize,
     },
     /// An opening `---` without a closing one.
     Unterminated {
@@ -186,7 +188,8 @@ pub(crate) fn split(text: &str) -> Split {
     };
     if opening.start > 0 {
         problems.push(ParseProblem::NotAtTop {
-            span: 0..opening.start,
+            span: opening.start..opening.start + 3,
+            blank_lines: text[..opening.start].matches('\n').count(),
         });
     }
     let yaml_start = opening.end;
@@ -540,7 +543,13 @@ mod tests {
         let text = "\n---\ntitle: \"新闻\"\n---\n正文\n";
         let split = split(text);
         assert_eq!(split.front_matter.title.as_deref(), Some("新闻"));
-        assert_eq!(split.problems, vec![ParseProblem::NotAtTop { span: 0..1 }]);
+        assert_eq!(
+            split.problems,
+            vec![ParseProblem::NotAtTop {
+                span: 1..4,
+                blank_lines: 1
+            }]
+        );
         assert_eq!(&text[split.body_start..], "正文\n");
     }
 

@@ -38,13 +38,12 @@ impl Rule for FrontMatterNotAtTop {
 
     fn check(&self, post: &Post, _context: &Context<'_>, out: &mut Vec<Finding>) {
         for problem in &post.problems {
-            if let ParseProblem::NotAtTop { span } = problem {
-                let lines = post.text()[span.clone()].matches('\n').count().max(1);
-                let plural = if lines == 1 { "" } else { "s" };
+            if let ParseProblem::NotAtTop { span, blank_lines } = problem {
+                let plural = if *blank_lines == 1 { "" } else { "s" };
                 out.push(
                     Finding::new(
-                        span.start..span.start,
-                        format!("{lines} blank line{plural} before the front matter"),
+                        span.clone(),
+                        format!("front matter starts after {blank_lines} blank line{plural}"),
                     )
                     .with_help(
                         "delete them: Jekyll only reads front matter that starts on the first line",

@@ -11,7 +11,9 @@ static META: RuleMeta = RuleMeta {
     name: "missing-front-matter",
     summary: "The file has no front matter block",
     explanation: "## What it does
-Reports a post that does not begin with a `---` front matter block.
+Reports a post that does not begin with a `---` front matter block: any file inside `_posts`,
+and any file at all when it is not part of a Jekyll site (no `_config.yml` above it). Inside a
+site, a file outside `_posts` without front matter is a static file to Jekyll, and is left alone.
 
 ## Why is this bad?
 Jekyll only treats a file with front matter as a post or page; without it, the file is copied
@@ -39,14 +41,16 @@ impl Rule for MissingFrontMatter {
         &META
     }
 
-    fn check(&self, post: &Post, _context: &Context<'_>, out: &mut Vec<Finding>) {
+    fn check(&self, post: &Post, context: &Context<'_>, out: &mut Vec<Finding>) {
+        // Inside a Jekyll site, a file outside `_posts` without front matter is a static file
+        // (a README, say) and meant to be one.
+        if context.site.is_some() && !post.file_name.in_posts_dir {
+            return;
+        }
         if post.problems.contains(&ParseProblem::MissingFrontMatter) {
-            let first_line = post.text().find('\n').unwrap_or(post.text().len());
-            out.push(
-                Finding::new(0..first_line, "file has no front matter").with_help(
-                    "start the file with a `---` line, the YAML fields, and a closing `---` line",
-                ),
-            );
+            out.push(Finding::new(0..0, "file has no front matter").with_help(
+                "start the file with a `---` line, the YAML fields, and a closing `---` line",
+            ));
         }
     }
 }
