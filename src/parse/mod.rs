@@ -119,15 +119,15 @@ mod tests {
 
     #[test]
     fn file_names() {
-        let name = FileName::from_path("site/_posts/2021-12-08-202112082206703990.md");
+        let name = FileName::from_path("site/_posts/2023-04-11-202304110000100001.md");
         assert!(name.in_posts_dir);
         assert_eq!(
             name.date,
-            Some(Ok(NaiveDate::from_ymd_opt(2021, 12, 8).unwrap()))
+            Some(Ok(NaiveDate::from_ymd_opt(2023, 4, 11).unwrap()))
         );
-        assert_eq!(name.slug, "202112082206703990");
+        assert_eq!(name.slug, "202304110000100001");
 
-        let name = FileName::from_path("_posts/-202205262391921712.md");
+        let name = FileName::from_path("_posts/-202405170001234567.md");
         assert_eq!(name.date, None);
 
         let name = FileName::from_path("_posts/2021-13-45-bad.md");

@@ -271,8 +271,8 @@ mod tests {
     #[test]
     fn uris_are_percent_encoded() {
         assert_eq!(
-            super::uri("_posts/2022-06-29-피터 UX.md"),
-            "_posts/2022-06-29-%ED%94%BC%ED%84%B0%20UX.md"
+            super::uri("_posts/2022-06-29-서울 뉴스.md"),
+            "_posts/2022-06-29-%EC%84%9C%EC%9A%B8%20%EB%89%B4%EC%8A%A4.md"
         );
     }
 }

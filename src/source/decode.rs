@@ -239,10 +239,10 @@ mod tests {
     #[test]
     fn gbk_text_is_detected() {
         let (bytes, _, _) =
-            GB18030.encode("---\ntitle: 聚合资源，打造网上家庭教育指导服务体系\n---\n正文内容");
+            GB18030.encode("---\ntitle: 本市推出社区图书馆夜间开放试点服务\n---\n正文内容");
         let decoded = decode(&bytes, Some("zh-CN"));
         assert!(decoded.is_legacy());
-        assert!(decoded.text.contains("家庭教育"));
+        assert!(decoded.text.contains("图书馆夜间"));
     }
 
     #[test]

@@ -22,7 +22,7 @@ first, the post is published with its YAML shown as text and without its title a
 ```markdown
 
 ---
-title: \"FF：有充足的现金支持到FF 91完成投产\"
+title: \"港口集装箱吞吐量连续三个月增长\"
 ---
 ```
 

@@ -19,12 +19,12 @@ Jekyll silently skips such files: the post is never published.
 
 ## Example
 ```text
-_posts/-202205262391921712.md
+_posts/-202405170001234567.md
 _posts/2021-13-45-news.md
 ```
 
 ## How to fix
-Rename the file, for example `_posts/2022-05-26-202205262391921712.md`.",
+Rename the file, for example `_posts/2024-05-17-202405170001234567.md`.",
     default_severity: Severity::Error,
 };
 

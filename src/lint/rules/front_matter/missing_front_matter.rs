@@ -21,7 +21,7 @@ as a static file and never shows up on the site, in feeds or in exports.
 
 ## Example
 ```markdown
-# 피터모빌의 UX 7요소
+# 서울 시내버스 노선 개편
 Body text without any front matter.
 ```
 
@@ -29,7 +29,7 @@ Body text without any front matter.
 Add a front matter block at the very top of the file:
 ```markdown
 ---
-title: \"피터모빌의 UX 7요소\"
+title: \"서울 시내버스 노선 개편\"
 date: 2022-06-29 10:00:00 +0900
 ---
 ```",
