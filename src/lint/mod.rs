@@ -34,7 +34,7 @@ pub trait Rule: Sync {
     fn check_site(&self, _site: &Site, _out: &mut Vec<Finding>) {}
 
     /// Findings across posts, as (index into `ArchiveIndex::posts`, finding).
-    fn check_archive(&self, _archive: &ArchiveIndex, _out: &mut Vec<(usize, Finding)>) {}
+    fn check_archive(&self, _archive: &ArchiveIndex<'_>, _out: &mut Vec<(usize, Finding)>) {}
 
     fn code(&self) -> &'static str {
         self.meta().code
@@ -66,21 +66,31 @@ pub struct Context<'a> {
     pub now: DateTime<Utc>,
 }
 
-/// A few facts per post, kept for the rules that compare posts with each other.
+/// A few facts per post, kept for the rules that compare posts with each other. Hashes rather
+/// than text, so that memory stays small on archives of 100,000 posts.
 #[derive(Debug, Default)]
-pub struct ArchiveIndex {
+pub struct ArchiveIndex<'a> {
     pub posts: Vec<PostSummary>,
+    /// The path of each post, by the same index.
+    pub paths: Vec<&'a str>,
 }
 
 #[derive(Debug, Clone)]
 pub struct PostSummary {
-    pub path: String,
-    pub title: Option<String>,
-    /// The date as an instant (RFC 3339) when it resolves, else as written.
-    pub date: Option<String>,
+    /// Hash of the trimmed title and the date (as an instant when it resolves, else as
+    /// written); `None` when either is missing.
+    pub title_and_date: Option<u64>,
     pub title_span: std::ops::Range<usize>,
+    /// Hash of the trimmed body; `None` for an empty body.
     pub body_hash: Option<u64>,
+    /// The first character of the body.
     pub body_span: std::ops::Range<usize>,
+}
+
+fn hash_of(value: impl Hash) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl PostSummary {
@@ -94,28 +104,22 @@ impl PostSummary {
                 .unwrap_or_else(|| value.local.to_string()),
             Err(_) => date.raw.trim().to_owned(),
         });
+        let title = front_matter
+            .title
+            .as_deref()
+            .map(str::trim)
+            .filter(|title| !title.is_empty());
         let body = post.body().trim();
-        let body_hash = (!body.is_empty()).then(|| {
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            body.hash(&mut hasher);
-            hasher.finish()
-        });
         let leading = post.body().len() - post.body().trim_start().len();
         let body_start = post.body_span.start + leading;
+        let body_end = body_start + body.chars().next().map_or(0, char::len_utf8);
         PostSummary {
-            path: post.path.clone(),
-            title: front_matter
-                .title
-                .as_deref()
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned),
-            date,
+            title_and_date: title.zip(date).map(hash_of),
             title_span: front_matter
                 .entry("title")
                 .map_or(0..0, |entry| entry.value_span.clone()),
-            body_hash,
-            body_span: body_start..body_start + body.len().min(1),
+            body_hash: (!body.is_empty()).then(|| hash_of(body)),
+            body_span: body_start..body_end,
         }
     }
 }
@@ -139,13 +143,11 @@ impl Default for Options {
 
 /// Lint every input of an archive: one report per file, sorted by path.
 pub fn run(archive: &Archive, config: &Config, options: &Options) -> Vec<FileReport> {
-    let outcomes: Vec<(FileReport, Option<PostSummary>)> = archive
+    let (mut reports, summaries): (Vec<FileReport>, Vec<Option<PostSummary>>) = archive
         .inputs
         .par_iter()
         .map(|input| lint_input(input, archive, config, options))
-        .collect();
-    let (mut reports, summaries): (Vec<FileReport>, Vec<Option<PostSummary>>) =
-        outcomes.into_iter().unzip();
+        .unzip();
 
     // Cross-post rules, over the posts that were read.
     let mut index = ArchiveIndex::default();
@@ -153,6 +155,7 @@ pub fn run(archive: &Archive, config: &Config, options: &Options) -> Vec<FileRep
     for (position, summary) in summaries.into_iter().enumerate() {
         if let Some(summary) = summary {
             index.posts.push(summary);
+            index.paths.push(&archive.inputs[position].path);
             report_of_post.push(position);
         }
     }
@@ -161,7 +164,7 @@ pub fn run(archive: &Archive, config: &Config, options: &Options) -> Vec<FileRep
         let mut found = Vec::new();
         rule.check_archive(&index, &mut found);
         for (post, finding) in found {
-            let path = &index.posts[post].path;
+            let path = index.paths[post];
             if let Some(diagnostic) = to_diagnostic(*rule, finding, config, path) {
                 late.entry(report_of_post[post])
                     .or_default()

@@ -32,7 +32,7 @@ impl Rule for DuplicateBody {
         &META
     }
 
-    fn check_archive(&self, archive: &ArchiveIndex, out: &mut Vec<(usize, Finding)>) {
+    fn check_archive(&self, archive: &ArchiveIndex<'_>, out: &mut Vec<(usize, Finding)>) {
         let mut first: HashMap<u64, usize> = HashMap::new();
         for (index, post) in archive.posts.iter().enumerate() {
             let Some(hash) = post.body_hash else {
@@ -43,7 +43,7 @@ impl Rule for DuplicateBody {
                     index,
                     Finding::new(
                         post.body_span.clone(),
-                        format!("same body as {}", archive.posts[earlier].path),
+                        format!("same body as {}", archive.paths[earlier]),
                     )
                     .with_help("delete one of the two posts"),
                 )),

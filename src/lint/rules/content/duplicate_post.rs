@@ -35,23 +35,23 @@ impl Rule for DuplicatePost {
         &META
     }
 
-    fn check_archive(&self, archive: &ArchiveIndex, out: &mut Vec<(usize, Finding)>) {
-        let mut first: HashMap<(&str, &str), usize> = HashMap::new();
+    fn check_archive(&self, archive: &ArchiveIndex<'_>, out: &mut Vec<(usize, Finding)>) {
+        let mut first: HashMap<u64, usize> = HashMap::new();
         for (index, post) in archive.posts.iter().enumerate() {
-            let (Some(title), Some(date)) = (&post.title, &post.date) else {
+            let Some(key) = post.title_and_date else {
                 continue;
             };
-            match first.get(&(title.as_str(), date.as_str())) {
+            match first.get(&key) {
                 Some(&earlier) => out.push((
                     index,
                     Finding::new(
                         post.title_span.clone(),
-                        format!("same title and date as {}", archive.posts[earlier].path),
+                        format!("same title and date as {}", archive.paths[earlier]),
                     )
                     .with_help("delete one of the two posts"),
                 )),
                 None => {
-                    first.insert((title, date), index);
+                    first.insert(key, index);
                 }
             }
         }

@@ -11,8 +11,10 @@ static META: RuleMeta = RuleMeta {
     name: "missing-field",
     summary: "A required front matter field is missing",
     explanation: "## What it does
-Reports each required field that the front matter does not have. The required fields are
-`title` and `date` unless `front-matter.required` in `newsbundle.toml` says otherwise.
+Reports each required field that a post's front matter does not have: in any file inside
+`_posts`, and in any file at all when it is not part of a Jekyll site (no `_config.yml` above
+it). A page of a site (`index.md`, `about.md`) needs no date, and is left alone. The required
+fields are `title` and `date` unless `front-matter.required` in `newsbundle.toml` says otherwise.
 
 ## Why is this bad?
 Without a title, readers and e-readers show the file name; without a date, Jekyll falls back to
@@ -46,6 +48,10 @@ impl Rule for MissingField {
     }
 
     fn check(&self, post: &Post, context: &Context<'_>, out: &mut Vec<Finding>) {
+        // Pages of a site (`index.md`) are not posts: Jekyll needs no date for them.
+        if context.site.is_some() && !post.file_name.in_posts_dir {
+            return;
+        }
         let Some(block) = &post.block else {
             return;
         };
