@@ -86,13 +86,21 @@ pub enum ColorChoice {
 pub enum CliError {
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("unknown rule \"{rule}\"{}", suggestion.as_ref().map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default())]
+    #[error("unknown rule \"{rule}\" ({})", rule_hint(.suggestion))]
     UnknownRule {
         rule: String,
         suggestion: Option<String>,
     },
-    #[error("cannot write output: {0}")]
-    Output(#[source] io::Error),
+    // Not `#[source]`: `main` prints the source chain, and the reason would show twice.
+    #[error("cannot write output: {}", source::describe_io(.0))]
+    Output(io::Error),
+}
+
+fn rule_hint(suggestion: &Option<String>) -> String {
+    match suggestion {
+        Some(suggestion) => format!("did you mean \"{suggestion}\"?"),
+        None => "`newsbundle rules` lists them all".to_owned(),
+    }
 }
 
 /// How a run ended, for the exit code.
@@ -110,7 +118,7 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     let result = match cli.command {
         Command::Lint(args) => run_lint(args),
         Command::Rules => print_rules().map(|()| Outcome::Clean),
-        Command::Explain { rule } => explain(&rule).and_then(|()| Ok(Outcome::Clean)),
+        Command::Explain { rule } => explain(&rule).map(|()| Outcome::Clean),
     };
     match result {
         // Output piped into `head` and closed: not an error.
@@ -153,7 +161,7 @@ fn run_lint(args: LintArgs) -> Result<Outcome, CliError> {
                 ColorChoice::Never => false,
                 ColorChoice::Auto => {
                     io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+                        && std::env::var_os("NO_COLOR").map_or(true, |value| value.is_empty())
                 }
             };
             report::human::emit(&reports, HumanOptions { color }, &mut out)

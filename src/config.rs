@@ -137,11 +137,7 @@ impl Config {
             text.parse()
                 .map_err(|error: toml::de::Error| ConfigError::Syntax {
                     path: display.to_owned(),
-                    message: error
-                        .to_string()
-                        .trim()
-                        .replace('\n', " ")
-                        .replace("  ", " "),
+                    message: syntax_message(text, &error),
                 })?;
         let mut config = Config {
             base,
@@ -154,13 +150,13 @@ impl Config {
         };
         check_keys(&table, TOP_LEVEL_KEYS, "", display)?;
         if let Some(value) = table.get("fail-on") {
+            const EXPECTED: &str = "expected error, warning, info or never";
             config.fail_on = match value.as_str() {
                 Some("never") => None,
-                Some(text) => Some(
-                    text.parse()
-                        .map_err(|message: String| invalid("fail-on", &message))?,
-                ),
-                None => return Err(invalid("fail-on", "expected a string")),
+                Some(text) => Some(text.parse().map_err(|_: String| {
+                    invalid("fail-on", &format!("unknown level \"{text}\" ({EXPECTED})"))
+                })?),
+                None => return Err(invalid("fail-on", EXPECTED)),
             };
         }
         if let Some(rules) = table.get("rules") {
@@ -173,14 +169,15 @@ impl Config {
                     rule: name.clone(),
                     suggestion: suggest(name, registry::RULES.iter().map(|rule| rule.name())),
                 })?;
-                let level =
-                    match level.as_str() {
-                        Some("off") => Level::Off,
-                        Some(text) => Level::On(text.parse().map_err(|message: String| {
-                            invalid(&format!("rules.{name}"), &message)
-                        })?),
-                        None => return Err(invalid(&format!("rules.{name}"), "expected a string")),
-                    };
+                const EXPECTED: &str = "expected off, info, warning or error";
+                let key = format!("rules.{name}");
+                let level = match level.as_str() {
+                    Some("off") => Level::Off,
+                    Some(text) => Level::On(text.parse().map_err(|_: String| {
+                        invalid(&key, &format!("unknown level \"{text}\" ({EXPECTED})"))
+                    })?),
+                    None => return Err(invalid(&key, EXPECTED)),
+                };
                 config.levels.insert(rule.code(), level);
             }
         }
@@ -223,8 +220,12 @@ impl Config {
                     .ok_or_else(|| invalid("ignore.paths", "expected a list of globs"))?;
                 let mut builder = GlobSetBuilder::new();
                 for pattern in &patterns {
-                    let glob = Glob::new(pattern)
-                        .map_err(|error| invalid("ignore.paths", &error.kind().to_string()))?;
+                    let glob = Glob::new(pattern).map_err(|error| {
+                        invalid(
+                            "ignore.paths",
+                            &format!("glob \"{pattern}\" is invalid: {}", error.kind()),
+                        )
+                    })?;
                     builder.add(glob);
                 }
                 let paths = builder
@@ -292,6 +293,24 @@ fn check_keys(
     Ok(())
 }
 
+/// A TOML error on one line: what is wrong and where (`invalid basic string at line 4, column
+/// 28`). The error's own Display draws the source line with a caret over several lines.
+fn syntax_message(text: &str, error: &toml::de::Error) -> String {
+    let message = error.message().trim();
+    let Some(span) = error.span() else {
+        return message.to_owned();
+    };
+    let mut offset = span.start.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |position| position + 1);
+    let column = before[line_start..].chars().count() + 1;
+    format!("{message} at line {line}, column {column}")
+}
+
 fn string_list(value: &toml::Value) -> Option<Vec<String>> {
     value
         .as_array()?
@@ -345,6 +364,34 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "unknown rule \"future-dates\" in newsbundle.toml (did you mean \"future-date\"?)"
+        );
+    }
+
+    #[test]
+    fn invalid_values_say_what_is_expected() {
+        let error = parse("fail-on = \"warnings\"\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid value for \"fail-on\" in newsbundle.toml: unknown level \"warnings\" (expected error, warning, info or never)"
+        );
+        let error = parse("[rules]\nFM012 = \"fatal\"\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid value for \"rules.FM012\" in newsbundle.toml: unknown level \"fatal\" (expected off, info, warning or error)"
+        );
+        let error = parse("[[ignore]]\npaths = [\"_posts/[2021*\"]\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid value for \"ignore.paths\" in newsbundle.toml: glob \"_posts/[2021*\" is invalid: unclosed character class; missing ']'"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_fit_on_one_line() {
+        let error = parse("fail-on = \"error\"\n[rules]\nFM012 = \"err\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "newsbundle.toml is not valid TOML: invalid basic string at line 3, column 13"
         );
     }
 

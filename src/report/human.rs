@@ -8,6 +8,9 @@ use annotate_snippets::{Level, Renderer, Snippet};
 use super::{FileReport, FileStatus, Located, Totals};
 use crate::diagnostic::Severity;
 
+/// Wider, in bytes, than any line `report::window` keeps, so annotate-snippets never cuts one.
+const SNIPPET_WIDTH: usize = 2 * super::MAX_SNIPPET_BYTES;
+
 #[derive(Clone, Copy, Debug, Default)]
 pub struct HumanOptions {
     pub color: bool,
@@ -19,13 +22,20 @@ pub fn emit(reports: &[FileReport], options: HumanOptions, out: &mut dyn Write) 
     } else {
         Renderer::plain()
     };
+    // Long lines are already cut by `report::window`. annotate-snippets would cut them again
+    // at 140 *bytes*, which ends a line of 50 Chinese characters with a run of spaces and `...`.
+    let renderer = renderer.term_width(SNIPPET_WIDTH);
     for report in reports {
         if let FileStatus::Unreadable(reason) = &report.status {
             let title = format!("cannot read {}: {reason}", report.path);
             writeln!(out, "{}\n", renderer.render(Level::Error.title(&title)))?;
         }
         for located in &report.diagnostics {
-            writeln!(out, "{}\n", render(&renderer, &report.path, located))?;
+            writeln!(
+                out,
+                "{}\n",
+                render(&renderer, options, &report.path, located)
+            )?;
         }
     }
     writeln!(out, "{}", summary(&Totals::of(reports)))
@@ -39,18 +49,25 @@ fn level(severity: Severity) -> Level {
     }
 }
 
-fn render(renderer: &Renderer, path: &str, located: &Located) -> String {
+fn render(renderer: &Renderer, options: HumanOptions, path: &str, located: &Located) -> String {
     let diagnostic = &located.diagnostic;
     let level = level(diagnostic.severity);
     let label = diagnostic.name;
-    let mut message = level
-        .title(&diagnostic.message)
-        .id(diagnostic.code)
-        .snippet(
+    // annotate-snippets prefixes info labels with "info: "; a warning-styled caret reads better.
+    let annotation_level = match diagnostic.severity {
+        Severity::Info => Level::Warning,
+        _ => level,
+    };
+    let mut message = level.title(&diagnostic.message).id(diagnostic.code);
+    // An empty line (an empty file, a blank line ending in CRLF) has nothing to underline, and
+    // annotate-snippets would show it as an empty gutter or as `...`: the location says it all.
+    if !located.line_text.trim().is_empty() {
+        message = message.snippet(
             Snippet::source(&located.line_text)
                 .line_start(located.start.line)
-                .annotation(level.span(located.line_span.clone()).label(label)),
+                .annotation(annotation_level.span(located.line_span.clone()).label(label)),
         );
+    }
     if let Some(help) = &diagnostic.help {
         message = message.footer(Level::Help.title(help));
     }
@@ -58,8 +75,14 @@ fn render(renderer: &Renderer, path: &str, located: &Located) -> String {
     // The location line is written here rather than by annotate-snippets, so that the column
     // is the one in the file even when a long line was cut for the snippet.
     let gutter = located.start.line.to_string().len();
+    // The arrow in the colour annotate-snippets gives the `|` of the gutter.
+    let (arrow_start, arrow_end) = if options.color {
+        ("\x1b[1m\x1b[94m", "\x1b[0m")
+    } else {
+        ("", "")
+    };
     let location = format!(
-        "{:gutter$}--> {path}:{}:{}",
+        "{:gutter$}{arrow_start}-->{arrow_end} {path}:{}:{}",
         "", located.start.line, located.start.column
     );
     match rendered.split_once('\n') {
@@ -68,13 +91,19 @@ fn render(renderer: &Renderer, path: &str, located: &Located) -> String {
     }
 }
 
-/// `3 errors, 1 warning, 0 infos in 2 of 70 files (1 unreadable)` or `no problems in 70 files`.
+/// `found 3 errors, 1 warning, 0 infos in 70 files` or `no problems found in 70 files`, the
+/// files counted being those that were read; then `; 1 more could not be read` when some
+/// could not (a file that could not be read is not one without problems).
 pub fn summary(totals: &Totals) -> String {
     let plural =
         |count: usize, word: &str| format!("{count} {word}{}", if count == 1 { "" } else { "s" });
-    let files = plural(totals.files, "file");
+    let read = totals.files - totals.unreadable;
+    if read == 0 && totals.unreadable > 0 {
+        return format!("{} could not be read", plural(totals.unreadable, "file"));
+    }
+    let files = plural(read, "file");
     let unreadable = if totals.unreadable > 0 {
-        format!(", {} unreadable", totals.unreadable)
+        format!("; {} more could not be read", totals.unreadable)
     } else {
         String::new()
     };
@@ -87,4 +116,44 @@ pub fn summary(totals: &Totals) -> String {
         plural(totals.warnings, "warning"),
         plural(totals.infos, "info")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{summary, Totals};
+
+    #[test]
+    fn summaries() {
+        let clean = Totals {
+            files: 70,
+            ..Totals::default()
+        };
+        assert_eq!(summary(&clean), "no problems found in 70 files");
+        let unreadable = Totals {
+            files: 2,
+            unreadable: 1,
+            ..Totals::default()
+        };
+        assert_eq!(
+            summary(&unreadable),
+            "no problems found in 1 file; 1 more could not be read"
+        );
+        let nothing_read = Totals {
+            files: 1,
+            unreadable: 1,
+            ..Totals::default()
+        };
+        assert_eq!(summary(&nothing_read), "1 file could not be read");
+        let findings = Totals {
+            files: 70,
+            unreadable: 2,
+            errors: 3,
+            warnings: 1,
+            infos: 0,
+        };
+        assert_eq!(
+            summary(&findings),
+            "found 3 errors, 1 warning, 0 infos in 68 files; 2 more could not be read"
+        );
+    }
 }

@@ -44,7 +44,6 @@ struct Driver {
     name: &'static str,
     version: &'static str,
     semantic_version: &'static str,
-    information_uri: &'static str,
     rules: Vec<Rule>,
 }
 
@@ -102,7 +101,9 @@ struct PhysicalLocation {
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
-    uri_base_id: &'static str,
+    /// `%SRCROOT%` for a relative path; absent for an absolute `file://` URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -176,10 +177,7 @@ pub fn emit(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     let mut results = Vec::new();
     let mut notifications = Vec::new();
     for report in reports {
-        let artifact = || ArtifactLocation {
-            uri: uri(&report.path),
-            uri_base_id: "%SRCROOT%",
-        };
+        let artifact = || artifact_location(&report.path);
         if let FileStatus::Unreadable(reason) = &report.status {
             notifications.push(Notification {
                 level: "error",
@@ -236,7 +234,6 @@ pub fn emit(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
                     name: env!("CARGO_PKG_NAME"),
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
-                    information_uri: "https://github.com/newsbundle/newsbundle",
                     rules,
                 },
             },
@@ -252,12 +249,31 @@ pub fn emit(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
-/// A relative URI reference for a path: `/` kept, everything but unreserved bytes encoded.
-fn uri(path: &str) -> String {
+/// A relative path as a URI reference against `%SRCROOT%`; an absolute one (a user ran
+/// `newsbundle lint /srv/site`) as a `file://` URI, which must not have a base.
+fn artifact_location(path: &str) -> ArtifactLocation {
+    if std::path::Path::new(path).is_absolute() {
+        let encoded = uri(path, b":");
+        let separator = if encoded.starts_with('/') { "" } else { "/" };
+        ArtifactLocation {
+            uri: format!("file://{separator}{encoded}"),
+            uri_base_id: None,
+        }
+    } else {
+        ArtifactLocation {
+            uri: uri(path, b""),
+            uri_base_id: Some("%SRCROOT%"),
+        }
+    }
+}
+
+/// A path as a URI path: `/` kept (and `\\` made `/`), the bytes in `keep` kept, everything
+/// else but unreserved bytes percent-encoded.
+fn uri(path: &str, keep: &[u8]) -> String {
     let path = path.replace('\\', "/");
     let mut encoded = String::with_capacity(path.len());
     for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) || keep.contains(&byte) {
             encoded.push(byte as char);
         } else {
             encoded.push_str(&format!("%{byte:02X}"));
@@ -271,8 +287,30 @@ mod tests {
     #[test]
     fn uris_are_percent_encoded() {
         assert_eq!(
-            super::uri("_posts/2022-06-29-서울 뉴스.md"),
+            super::uri("_posts/2022-06-29-서울 뉴스.md", b""),
             "_posts/2022-06-29-%EC%84%9C%EC%9A%B8%20%EB%89%B4%EC%8A%A4.md"
         );
+        // A colon could be read as a scheme in a relative reference.
+        assert_eq!(super::uri("a:b.md", b""), "a%3Ab.md");
+    }
+
+    #[test]
+    fn absolute_paths_are_file_uris_without_a_base() {
+        let absolute = if cfg!(windows) {
+            r"C:\site\_posts\a b.md"
+        } else {
+            "/site/_posts/a b.md"
+        };
+        let location = super::artifact_location(absolute);
+        let expected = if cfg!(windows) {
+            "file:///C:/site/_posts/a%20b.md"
+        } else {
+            "file:///site/_posts/a%20b.md"
+        };
+        assert_eq!(location.uri, expected);
+        assert_eq!(location.uri_base_id, None);
+        let relative = super::artifact_location("_posts/a.md");
+        assert_eq!(relative.uri, "_posts/a.md");
+        assert_eq!(relative.uri_base_id, Some("%SRCROOT%"));
     }
 }

@@ -36,9 +36,13 @@ impl Rule for CrlfLineEndings {
             return;
         };
         let lines = post.source.crlf_lines;
-        let plural = if lines == 1 { "" } else { "s" };
+        let (plural, verb) = if lines == 1 {
+            ("", "ends")
+        } else {
+            ("s", "end")
+        };
         out.push(
-            Finding::new(first..first, format!("{lines} line{plural} end in CRLF"))
+            Finding::new(first..first, format!("{lines} line{plural} {verb} in CRLF"))
                 .with_help("convert the file to LF line endings"),
         );
     }
