@@ -98,9 +98,10 @@ impl PostSummary {
         let front_matter = &post.front_matter;
         let zone = site.and_then(|site| site.timezone);
         let date = front_matter.date.as_ref().map(|date| match &date.parsed {
+            // In UTC, so that `10:18 +0800` and `02:18 +0000` are the same instant.
             Ok(value) => value
                 .resolve(zone)
-                .map(|instant| instant.to_rfc3339())
+                .map(|instant| instant.to_utc().to_rfc3339())
                 .unwrap_or_else(|| value.local.to_string()),
             Err(_) => date.raw.trim().to_owned(),
         });

@@ -4,6 +4,7 @@
 //! Spans of values are found by reading the block's lines (serde_yaml gives none), which is
 //! exact for the block-style front matter posts use, and falls back to the key's line.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::date::PostDate;
@@ -75,34 +76,41 @@ impl FrontMatter {
             .filter(|entry| !KNOWN_KEYS.contains(&entry.key.as_str()))
     }
 
-    /// The span of the `occurrence`-th (0-based) appearance of `item` inside the value of
-    /// `key`, or the value's span when it cannot be found.
+    /// The span of the `occurrence`-th (0-based) appearance of `item` among the values of
+    /// `keys` (`tags` and `tag`, say), counted in document order as the typed lists are built;
+    /// the first value's span when it cannot be found, `None` when no key is present.
     pub fn item_span(
         &self,
         text: &str,
-        key: &str,
+        keys: &[&str],
         item: &str,
         occurrence: usize,
     ) -> Option<Range<usize>> {
-        let entry = self.entry(key)?;
-        let region = &text[entry.value_span.clone()];
-        let mut found = region.match_indices(item).filter(|(position, _)| {
-            // A whole item, not a piece of a longer one.
-            let before = region[..*position].chars().next_back();
-            let after = region[position + item.len()..].chars().next();
-            let boundary = |c: Option<char>| {
-                c.is_none_or(|c| {
-                    c.is_whitespace() || matches!(c, ',' | '[' | ']' | '"' | '\'' | '-')
+        let entries: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|entry| keys.contains(&entry.key.as_str()))
+            .collect();
+        let mut found = entries.iter().flat_map(|entry| {
+            let region = &text[entry.value_span.clone()];
+            region
+                .match_indices(item)
+                .filter(move |(position, _)| {
+                    // A whole item, not a piece of a longer one.
+                    let before = region[..*position].chars().next_back();
+                    let after = region[position + item.len()..].chars().next();
+                    let boundary = |c: Option<char>| {
+                        c.is_none_or(|c| {
+                            c.is_whitespace() || matches!(c, ',' | '[' | ']' | '"' | '\'' | '-')
+                        })
+                    };
+                    boundary(before) && boundary(after)
                 })
-            };
-            boundary(before) && boundary(after)
+                .map(move |(position, _)| entry.value_span.start + position)
         });
         match found.nth(occurrence) {
-            Some((position, _)) => {
-                let start = entry.value_span.start + position;
-                Some(start..start + item.len())
-            }
-            None => Some(entry.value_span.clone()),
+            Some(start) => Some(start..start + item.len()),
+            None => entries.first().map(|entry| entry.value_span.clone()),
         }
     }
 }
@@ -268,13 +276,17 @@ fn read_yaml(text: &str, yaml_span: Range<usize>, problems: &mut Vec<ParseProble
             return FrontMatter::default();
         }
     };
-    let key_lines = top_level_keys(yaml_text);
+    // The first line of each key, looked up by key: a linear scan per key would make a
+    // front matter with 100,000 keys take minutes.
+    let mut key_lines: HashMap<&str, KeyLine<'_>> = HashMap::new();
+    for line in top_level_keys(yaml_text) {
+        key_lines.entry(line.key).or_insert(line);
+    }
     let mut front_matter = FrontMatter::default();
     for (key, value) in mapping {
         let key = key.to_scalar_string().unwrap_or_else(|| format!("{key:?}"));
         let (key_span, value_span) = key_lines
-            .iter()
-            .find(|line| line.key == key)
+            .get(key.as_str())
             .map(|line| {
                 (
                     base + line.key_span.start..base + line.key_span.end,
@@ -299,7 +311,7 @@ fn type_fields(front_matter: &mut FrontMatter, problems: &mut Vec<ParseProblem>)
             span: entry.value_span.clone(),
             key: entry.key.clone(),
             expected,
-            found: entry.value.type_name(),
+            found: found_type(&entry.value),
         })
     };
     let entries = std::mem::take(&mut front_matter.entries);
@@ -326,11 +338,16 @@ fn type_fields(front_matter: &mut FrontMatter, problems: &mut Vec<ParseProblem>)
                 match &entry.value {
                     Value::Null => {}
                     Value::Sequence(items) => {
+                        let mut all_scalars = true;
                         for item in items {
                             match item.to_scalar_string() {
                                 Some(text) => list.push(text),
-                                None => wrong(entry, "a list of strings"),
+                                None => all_scalars = false,
                             }
+                        }
+                        // One problem per field, however many of its items are wrong.
+                        if !all_scalars {
+                            wrong(entry, "a list of strings");
                         }
                     }
                     // Jekyll splits a string on spaces for the plural keys only.
@@ -369,6 +386,21 @@ fn type_fields(front_matter: &mut FrontMatter, problems: &mut Vec<ParseProblem>)
         }
     }
     front_matter.entries = entries;
+}
+
+/// The type of a value as a problem names it: a list of scalars is "a list", a list holding a
+/// list or a mapping says so, since that is what is wrong with it.
+fn found_type(value: &Value) -> &'static str {
+    let Value::Sequence(items) = value else {
+        return value.type_name();
+    };
+    match items.iter().find(|item| item.to_scalar_string().is_none()) {
+        Some(Value::Sequence(_)) => "a list holding a list",
+        Some(Value::Mapping(_)) => "a list holding a mapping",
+        Some(Value::Null) => "a list holding an empty item",
+        Some(Value::Tagged(..)) => "a list holding a tagged value",
+        _ => "a list",
+    }
 }
 
 /// Lines with a tab in their indentation; reported, and their start offsets returned.
@@ -466,7 +498,7 @@ fn strip_comment(value: &str) -> &str {
 }
 
 /// The second `key:` at the same indentation as the first: where serde_yaml saw a duplicate.
-fn duplicate_key_span(yaml_text: &str, key: &str) -> Option<Range<usize>> {
+pub(crate) fn duplicate_key_span(yaml_text: &str, key: &str) -> Option<Range<usize>> {
     let mut seen: Vec<usize> = Vec::new();
     for line in Lines::new(yaml_text) {
         let trimmed = line.content.trim_start_matches([' ', '-']);
@@ -572,6 +604,18 @@ mod tests {
     }
 
     #[test]
+    fn item_spans_count_across_keys_in_document_order() {
+        let text = "---\ntags: 财经\ntag: 财经\n---\n";
+        let split = split(text);
+        assert_eq!(split.front_matter.tags, ["财经", "财经"]);
+        let second = split
+            .front_matter
+            .item_span(text, &["tags", "tag"], "财经", 1)
+            .unwrap();
+        assert_eq!(second.start, text.rfind("财经").unwrap());
+    }
+
+    #[test]
     fn value_spans_point_into_the_file() {
         let text = "---\ntitle: \"x\"\ndate:  +0800 # zone only\ntags:\n  - 一\n  - 二\n---\n";
         let split = split(text);
@@ -579,7 +623,10 @@ mod tests {
         assert_eq!(&text[date.value_span.clone()], "+0800");
         let tags = split.front_matter.entry("tags").unwrap();
         assert_eq!(&text[tags.value_span.clone()], "- 一\n  - 二");
-        let second = split.front_matter.item_span(text, "tags", "二", 0).unwrap();
+        let second = split
+            .front_matter
+            .item_span(text, &["tags"], "二", 0)
+            .unwrap();
         assert_eq!(&text[second], "二");
     }
 }

@@ -61,11 +61,16 @@ fn render(renderer: &Renderer, options: HumanOptions, path: &str, located: &Loca
     let mut message = level.title(&diagnostic.message).id(diagnostic.code);
     // An empty line (an empty file, a blank line ending in CRLF) has nothing to underline, and
     // annotate-snippets would show it as an empty gutter or as `...`: the location says it all.
-    if !located.line_text.trim().is_empty() {
+    let has_snippet = !located.line_text.trim().is_empty();
+    if has_snippet {
         message = message.snippet(
             Snippet::source(&located.line_text)
                 .line_start(located.start.line)
-                .annotation(annotation_level.span(located.line_span.clone()).label(label)),
+                .annotation(
+                    annotation_level
+                        .span(located.line_span.clone())
+                        .label(label),
+                ),
         );
     }
     if let Some(help) = &diagnostic.help {
@@ -74,7 +79,12 @@ fn render(renderer: &Renderer, options: HumanOptions, path: &str, located: &Loca
     let rendered = renderer.render(message).to_string();
     // The location line is written here rather than by annotate-snippets, so that the column
     // is the one in the file even when a long line was cut for the snippet.
-    let gutter = located.start.line.to_string().len();
+    // Without a snippet there is no line number column: the arrow lines up with `= help`.
+    let gutter = if has_snippet {
+        located.start.line.to_string().len()
+    } else {
+        1
+    };
     // The arrow in the colour annotate-snippets gives the `|` of the gutter.
     let (arrow_start, arrow_end) = if options.color {
         ("\x1b[1m\x1b[94m", "\x1b[0m")

@@ -45,7 +45,11 @@ impl Decoded {
 /// Decode `bytes`. `language` is the site's `lang` (`zh-CN`, `zh-TW`, ...), used as a hint for
 /// short texts whose encoding is ambiguous.
 pub fn decode(bytes: &[u8], language: Option<&str>) -> Decoded {
-    let (text, encoding, bom, invalid) = decode_text(bytes, language);
+    let (text, encoding, bom, mut invalid) = decode_text(bytes, language);
+    if let Some(invalid) = invalid.as_mut() {
+        // Normalising line endings removes one byte for each CRLF before the bad bytes.
+        invalid.text_offset -= text[..invalid.text_offset].matches("\r\n").count();
+    }
     let (text, crlf_lines, first_crlf) = normalise_line_endings(text);
     Decoded {
         text,
@@ -261,6 +265,20 @@ mod tests {
         let invalid = decoded.invalid.expect("invalid bytes reported");
         assert_eq!(invalid.file_offset, 6);
         assert_eq!(decoded.encoding, UTF_8);
+    }
+
+    #[test]
+    fn a_stray_byte_after_crlf_lines_is_placed_in_the_normalised_text() {
+        let mut bytes = "---\r\ntitle: 新闻新闻新闻\r\ntags".as_bytes().to_vec();
+        bytes.extend_from_slice(b"\xff: x\r\n");
+        let decoded = decode(&bytes, None);
+        let invalid = decoded.invalid.expect("invalid bytes reported");
+        assert_eq!(invalid.file_offset, 36);
+        assert_eq!(decoded.text, "---\ntitle: 新闻新闻新闻\ntags\u{FFFD}: x\n");
+        assert_eq!(
+            &decoded.text[invalid.text_offset..invalid.text_offset + 3],
+            "\u{FFFD}"
+        );
     }
 
     #[test]

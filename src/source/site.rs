@@ -7,7 +7,7 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
-use crate::parse::front_matter::ParseProblem;
+use crate::parse::front_matter::{duplicate_key_span, ParseProblem};
 use crate::parse::yaml::{self, Value, YamlErrorKind};
 
 #[derive(Clone, Debug, Default)]
@@ -50,7 +50,11 @@ impl Site {
                 let at = error.offset.unwrap_or(0).min(config_text.len());
                 let span = at..at;
                 let problem = match error.kind {
-                    YamlErrorKind::DuplicateKey(key) => ParseProblem::DuplicateKey { span, key },
+                    YamlErrorKind::DuplicateKey(key) => ParseProblem::DuplicateKey {
+                        // serde_yaml gives no place for duplicates: the second key is found here.
+                        span: duplicate_key_span(&config_text, &key).unwrap_or(span),
+                        key,
+                    },
                     YamlErrorKind::TooComplex => ParseProblem::TooComplex {
                         span,
                         message: error.message,

@@ -11,7 +11,7 @@ static META: RuleMeta = RuleMeta {
     name: "date-without-timezone",
     summary: "The date has no time zone and the site sets none",
     explanation: "## What it does
-Reports a `date` written without a zone when the site's `_config.yml` has no `timezone` (or
+Reports a `date` with a time but without a zone when the site's `_config.yml` has no `timezone` (or
 there is no `_config.yml`). A date without zone on a site with a `timezone` is fine: it is in
 that zone.
 
@@ -42,7 +42,11 @@ impl Rule for DateWithoutTimezone {
         let Ok(value) = &date.parsed else {
             return;
         };
-        if value.offset.is_some() || context.site.and_then(|site| site.timezone).is_some() {
+        // A date without a time names the same day everywhere.
+        if !value.has_time
+            || value.offset.is_some()
+            || context.site.and_then(|site| site.timezone).is_some()
+        {
             return;
         }
         let Some(entry) = post.front_matter.entry("date") else {

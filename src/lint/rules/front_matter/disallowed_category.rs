@@ -70,12 +70,9 @@ pub(super) fn check_allowlist(
             .iter()
             .filter(|earlier| *earlier == value)
             .count();
-        let span = keys
-            .iter()
-            .find_map(|key| {
-                post.front_matter
-                    .item_span(post.text(), key, value, occurrence)
-            })
+        let span = post
+            .front_matter
+            .item_span(post.text(), keys, value, occurrence)
             .unwrap_or(0..0);
         let help = match suggest(value, allowed.iter().map(String::as_str)) {
             Some(close) => format!("did you mean \"{close}\"? or add \"{value}\" to the allowlist in newsbundle.toml"),

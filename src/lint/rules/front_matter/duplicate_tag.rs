@@ -38,9 +38,9 @@ impl Rule for DuplicateTag {
             if earlier == 0 {
                 continue;
             }
-            let span = ["tags", "tag"]
-                .iter()
-                .find_map(|key| post.front_matter.item_span(post.text(), key, tag, earlier))
+            let span = post
+                .front_matter
+                .item_span(post.text(), &["tags", "tag"], tag, earlier)
                 .unwrap_or(0..0);
             out.push(
                 Finding::new(span, format!("tag \"{tag}\" is listed more than once"))

@@ -44,12 +44,22 @@ impl Rule for WrongFieldType {
                 found,
             } = problem
             {
+                // A value over several lines (a block list) is pointed at by its key: its first
+                // line may well be a good item.
+                let span = match post.front_matter.entry(key) {
+                    Some(entry)
+                        if post
+                            .text()
+                            .get(span.clone())
+                            .is_some_and(|value| value.contains('\n')) =>
+                    {
+                        entry.key_span.clone()
+                    }
+                    _ => span.clone(),
+                };
                 out.push(
-                    Finding::new(
-                        span.clone(),
-                        format!("\"{key}\" is {found}, expected {expected}"),
-                    )
-                    .with_help(format!("write \"{key}\" as {expected}")),
+                    Finding::new(span, format!("\"{key}\" is {found}, expected {expected}"))
+                        .with_help(format!("write \"{key}\" as {expected}")),
                 );
             }
         }
