@@ -10,8 +10,12 @@ use thiserror::Error;
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Severity;
 use crate::lint::{self, registry};
+use crate::output::{self, OutputError};
+use crate::parse;
 use crate::report::{self, human::HumanOptions, FileReport, FileStatus};
+use crate::sanitize::{self, Policy};
 use crate::source;
+use rayon::prelude::*;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -28,6 +32,8 @@ pub struct Cli {
 pub enum Command {
     /// Check posts: front matter, dates, file names, encodings, duplicates.
     Lint(LintArgs),
+    /// Print the clean XHTML of each post body: what the sanitizer makes of it.
+    Sanitize(SanitizeArgs),
     /// List every rule with its code, name, default severity and summary.
     Rules,
     /// Explain a rule: what it does, why, an example and how to fix it.
@@ -56,6 +62,16 @@ pub struct LintArgs {
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SanitizeArgs {
+    /// Files or directories; `-` reads standard input. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Write one `<file stem>.xhtml` per post into this directory (required for several posts;
+    /// without it, the one post's XHTML goes to standard output).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -91,6 +107,10 @@ pub enum CliError {
         rule: String,
         suggestion: Option<String>,
     },
+    #[error(transparent)]
+    Write(#[from] OutputError),
+    #[error("{0}")]
+    Usage(String),
     // Not `#[source]`: `main` prints the source chain, and the reason would show twice.
     #[error("cannot write output: {}", source::describe_io(.0))]
     Output(io::Error),
@@ -117,6 +137,7 @@ pub enum Outcome {
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     let result = match cli.command {
         Command::Lint(args) => run_lint(args),
+        Command::Sanitize(args) => run_sanitize(args),
         Command::Rules => print_rules().map(|()| Outcome::Clean),
         Command::Explain { rule } => explain(&rule).map(|()| Outcome::Clean),
     };
@@ -174,6 +195,85 @@ fn run_lint(args: LintArgs) -> Result<Outcome, CliError> {
         .and_then(|()| out.flush())
         .map_err(CliError::Output)?;
     Ok(outcome(&reports, fail_on))
+}
+
+fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
+    if let Some(directory) = &args.output {
+        output::ensure_outside_inputs(directory, &paths)?;
+    }
+    let archive = source::discover(&paths);
+    if args.output.is_none() && archive.inputs.len() + archive.unreadable.len() > 1 {
+        return Err(CliError::Usage(format!(
+            "{} posts found: give an output directory with -o DIR",
+            archive.inputs.len() + archive.unreadable.len()
+        )));
+    }
+    let policy = Policy::default();
+    let results: Vec<Result<(String, String), String>> = archive
+        .inputs
+        .par_iter()
+        .map(|input| {
+            let post = parse::load(input, &archive, lint::Options::default().max_file_size)
+                .map_err(|error| {
+                    format!(
+                        "cannot read {}: {}",
+                        input.path,
+                        source::describe_io(&error)
+                    )
+                })?;
+            let site = input.site.map(|site| &archive.sites[site]);
+            let body = sanitize::sanitize(&post, site, &policy);
+            let language = post
+                .front_matter
+                .lang
+                .as_deref()
+                .or(site.and_then(|site| site.lang.as_deref()));
+            Ok((
+                post.file_name.stem.clone(),
+                body.to_document(&post.display_title(), language),
+            ))
+        })
+        .collect();
+    let mut outcome = Outcome::Clean;
+    for (path, reason) in &archive.unreadable {
+        eprintln!("error: cannot read {path}: {reason}");
+        outcome = Outcome::Unreadable;
+    }
+    let mut used = std::collections::HashSet::new();
+    for result in results {
+        let (stem, document) = match result {
+            Ok(done) => done,
+            Err(message) => {
+                eprintln!("error: {message}");
+                outcome = Outcome::Unreadable;
+                continue;
+            }
+        };
+        match &args.output {
+            None => {
+                let mut out = io::stdout().lock();
+                out.write_all(document.as_bytes())
+                    .and_then(|()| out.flush())
+                    .map_err(CliError::Output)?;
+            }
+            Some(directory) => {
+                // Two posts with the same file name in different folders get -2, -3, … in path order.
+                let mut name = format!("{stem}.xhtml");
+                let mut counter = 2;
+                while !used.insert(name.clone()) {
+                    name = format!("{stem}-{counter}.xhtml");
+                    counter += 1;
+                }
+                output::write_atomic(&directory.join(&name), document.as_bytes())?;
+            }
+        }
+    }
+    Ok(outcome)
 }
 
 fn outcome(reports: &[FileReport], fail_on: Option<Severity>) -> Outcome {

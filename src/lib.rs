@@ -10,6 +10,8 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod lint;
+pub mod output;
 pub mod parse;
 pub mod report;
+pub mod sanitize;
 pub mod source;

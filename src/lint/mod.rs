@@ -224,8 +224,8 @@ fn lint_input(
     config: &Config,
     options: &Options,
 ) -> (FileReport, Option<PostSummary>) {
-    let bytes = match source::read(input, options.max_file_size) {
-        Ok(bytes) => bytes,
+    let post = match parse::load(input, archive, options.max_file_size) {
+        Ok(post) => post,
         Err(error) => {
             return (
                 FileReport::unreadable(input.path.clone(), source::describe_io(&error)),
@@ -234,9 +234,6 @@ fn lint_input(
         }
     };
     let site = input.site.map(|site| &archive.sites[site]);
-    let decoded = source::decode(&bytes, site.and_then(|site| site.lang.as_deref()));
-    drop(bytes);
-    let post = parse::parse(&input.path, decoded);
     let context = Context {
         site,
         config,

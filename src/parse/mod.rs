@@ -44,7 +44,12 @@ impl Post {
     pub fn display_title(&self) -> String {
         match self.front_matter.title.as_deref().map(str::trim) {
             Some(title) if !title.is_empty() => title.to_owned(),
-            _ => self.file_name.slug.replace(['-', '_'], " "),
+            _ => self
+                .file_name
+                .slug
+                .replace(['-', '_'], " ")
+                .trim()
+                .to_owned(),
         }
     }
 }
@@ -58,6 +63,8 @@ pub struct FileName {
     pub date: Option<Result<NaiveDate, DateError>>,
     /// The name without the date and extension.
     pub slug: String,
+    /// The file name without its extension (`<stdin>` for standard input).
+    pub stem: String,
     pub has_extension: bool,
 }
 
@@ -76,6 +83,7 @@ impl FileName {
             in_posts_dir,
             date,
             slug: slug.to_owned(),
+            stem: stem.to_owned(),
             has_extension,
         }
     }
@@ -96,6 +104,19 @@ fn split_name_date(stem: &str) -> (Option<Result<NaiveDate, DateError>>, &str) {
         Err(DateError::NotADate) => (None, stem),
         result => (Some(result), &stem[third + 1..]),
     }
+}
+
+/// Read, decode and parse one input of an archive. `Err` only when the file cannot be read.
+pub fn load(
+    input: &crate::source::Input,
+    archive: &crate::source::Archive,
+    max_file_size: u64,
+) -> std::io::Result<Post> {
+    let bytes = crate::source::read(input, max_file_size)?;
+    let language = input
+        .site
+        .and_then(|site| archive.sites[site].lang.as_deref());
+    Ok(parse(&input.path, crate::source::decode(&bytes, language)))
 }
 
 /// Parse a decoded file into a post.

@@ -1,0 +1,328 @@
+//! Sanitize: a post body (Markdown with raw HTML, Liquid and kramdown extras, a news trailer)
+//! to clean, well-formed, portable XHTML under a [`Policy`], with the links and images found on
+//! the way and a list of everything removed and why.
+//!
+//! The stages, each its own file:
+//! 1. `template`: Liquid tags and kramdown attribute lists are found and dropped (or kept);
+//! 2. `trailer`: the source link and navigation lines at the end are taken out;
+//! 3. `markdown`: pulldown-cmark renders the rest, remembering where each piece came from;
+//! 4. `rewrite`: lol_html strips attributes and marks elements, noting their positions;
+//! 5. `tree`: html5ever builds a real tree, which is filtered and serialized as XHTML.
+//!
+//! Every position is mapped back through the stages to a byte offset in the file, so the lint
+//! rules point at the original line and column. This is the only module that turns untrusted
+//! markup into HTML; the exports use [`CleanBody`] and never the raw body.
+
+mod markdown;
+mod offsets;
+mod policy;
+mod rewrite;
+mod template;
+mod trailer;
+mod tree;
+mod url;
+
+use std::ops::Range;
+
+pub use policy::{Policy, PolicyBuilder, PolicyError, TemplatePolicy};
+pub use template::{Construct, ConstructKind};
+pub use url::{host_of, is_private_host};
+
+use crate::parse::Post;
+use crate::source::Site;
+
+/// A link in the content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The URL as kept in the output (protocol-relative rewritten); empty when it was refused.
+    pub url: String,
+    /// The URL as written (entities decoded).
+    pub raw: String,
+    /// The link's visible text.
+    pub text: String,
+    /// Where the link starts in the file.
+    pub span: Range<usize>,
+    pub problem: Option<LinkProblem>,
+}
+
+/// An image in the content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Image {
+    /// Empty when the source was refused, malformed or missing (the image is then dropped).
+    pub url: String,
+    pub raw: String,
+    /// `None` when the image has no `alt` attribute at all.
+    pub alt: Option<String>,
+    pub span: Range<usize>,
+    pub problem: Option<LinkProblem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkProblem {
+    Empty,
+    Malformed(String),
+    /// The scheme, lowercased.
+    RefusedScheme(String),
+    /// `//host/path`, rewritten to https.
+    ProtocolRelative,
+}
+
+/// Why something was removed or changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RemovalReason {
+    /// `script`, `style`, `iframe`, `object`, `form`, … with their content.
+    DangerousElement,
+    /// `onclick`, `onerror`, …
+    EventHandler,
+    /// `srcdoc`, `formaction`, … on any element.
+    DangerousAttribute,
+    /// Content hidden with `display:none`, `visibility:hidden` or `hidden`.
+    HiddenContent,
+    /// A `style` attribute.
+    InlineStyle,
+    /// `center`, `font`, … mapped or unwrapped (`detail`: the replacement).
+    DeprecatedElement,
+    /// An attribute that belongs on another element (`detail`: its name).
+    MisplacedAttribute,
+    /// An element outside the allowlist, unwrapped (its content kept).
+    DisallowedElement,
+    /// A URL with a refused scheme (`detail`: the scheme).
+    RefusedUrl,
+    EmptyParagraph,
+    /// Liquid or kramdown syntax (`detail`: the construct).
+    Template,
+    /// The source link and navigation lines at the end of the post.
+    Trailer,
+}
+
+/// Something removed from the body, where it was, and the visible text that went with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Removal {
+    pub reason: RemovalReason,
+    /// The element's name, when an element is concerned.
+    pub element: String,
+    pub detail: String,
+    pub span: Range<usize>,
+    pub text: String,
+}
+
+/// The sanitized body of a post. Opaque: what it holds is read through its methods, so the
+/// HTML libraries underneath can change.
+#[derive(Clone, Debug, Default)]
+pub struct CleanBody {
+    xhtml: String,
+    text: String,
+    links: Vec<Link>,
+    images: Vec<Image>,
+    removals: Vec<Removal>,
+    source: Option<Link>,
+    navigation: Vec<Link>,
+    constructs: Vec<Construct>,
+    unclosed: Vec<(String, Range<usize>)>,
+}
+
+impl CleanBody {
+    /// The body as an XHTML fragment: well-formed XML once wrapped in one element.
+    pub fn xhtml(&self) -> &str {
+        &self.xhtml
+    }
+
+    /// The visible text, one line per block, spaces collapsed.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn links(&self) -> &[Link] {
+        &self.links
+    }
+
+    pub fn images(&self) -> &[Image] {
+        &self.images
+    }
+
+    /// Everything removed or changed, in the order found.
+    pub fn removals(&self) -> &[Removal] {
+        &self.removals
+    }
+
+    /// The post's source URL (its last bare autolink line).
+    pub fn source(&self) -> Option<&Link> {
+        self.source.as_ref()
+    }
+
+    /// The site navigation links taken from the end of the post.
+    pub fn navigation(&self) -> &[Link] {
+        &self.navigation
+    }
+
+    /// Liquid tags and kramdown attribute lists found in the body.
+    pub fn constructs(&self) -> &[Construct] {
+        &self.constructs
+    }
+
+    /// Elements opened and never closed (their end tag is required): name and position.
+    pub fn unclosed(&self) -> &[(String, Range<usize>)] {
+        &self.unclosed
+    }
+
+    /// A complete XHTML document holding the body, for reading or for an XML parser.
+    pub fn to_document(&self, title: &str, language: Option<&str>) -> String {
+        let mut title_escaped = String::new();
+        for c in title.chars() {
+            match c {
+                '&' => title_escaped.push_str("&amp;"),
+                '<' => title_escaped.push_str("&lt;"),
+                '>' => title_escaped.push_str("&gt;"),
+                c if (c as u32) < 0x20 => {}
+                c => title_escaped.push(c),
+            }
+        }
+        let language = language
+            .filter(|lang| {
+                !lang.is_empty() && lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
+            .map(|lang| format!(" xml:lang=\"{lang}\" lang=\"{lang}\""))
+            .unwrap_or_default();
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"{language}>\n<head>\n<meta charset=\"UTF-8\" />\n<title>{title_escaped}</title>\n</head>\n<body>\n{}\n</body>\n</html>\n",
+            self.xhtml
+        )
+    }
+}
+
+/// Sanitize the body of `post` under `policy`. Never fails.
+pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody {
+    let body = post.body();
+    let base = post.body_span.start;
+    let site_host = site
+        .and_then(|site| site.url.as_deref())
+        .and_then(|url| host_of(url));
+
+    let pre = template::strip(body, site, policy.templates());
+    let to_file = |pre_offset: usize| base + pre.map.map(pre_offset).min(body.len());
+
+    let mut removals: Vec<Removal> = pre
+        .constructs
+        .iter()
+        .filter(|construct| !construct.replaced)
+        .map(|construct| Removal {
+            reason: RemovalReason::Template,
+            element: String::new(),
+            detail: construct.text.clone(),
+            span: base + construct.span.start..base + construct.span.end,
+            text: if policy.templates() == TemplatePolicy::Drop {
+                construct.text.clone()
+            } else {
+                String::new()
+            },
+        })
+        .collect();
+    let constructs = pre
+        .constructs
+        .iter()
+        .map(|construct| Construct {
+            span: base + construct.span.start..base + construct.span.end,
+            ..construct.clone()
+        })
+        .collect();
+
+    let (content, trailer) = if policy.extracts_trailer() {
+        let trailer = trailer::split(&pre.text, site_host.as_deref(), policy.navigation());
+        (&pre.text[..trailer.content_end], trailer)
+    } else {
+        (
+            pre.text.as_str(),
+            trailer::Trailer {
+                content_end: pre.text.len(),
+                ..Default::default()
+            },
+        )
+    };
+    let trailer_link = |link: &trailer::TrailerLink, text: String| {
+        let verdict = url::check(&link.url, false, policy);
+        let (kept, problem) = match verdict {
+            url::UrlVerdict::Keep {
+                url,
+                rewritten_from_protocol_relative,
+            } => (
+                url,
+                rewritten_from_protocol_relative.then_some(LinkProblem::ProtocolRelative),
+            ),
+            url::UrlVerdict::Empty => (String::new(), Some(LinkProblem::Empty)),
+            url::UrlVerdict::Malformed { reason } => {
+                (String::new(), Some(LinkProblem::Malformed(reason)))
+            }
+            url::UrlVerdict::Refused { scheme } => {
+                (String::new(), Some(LinkProblem::RefusedScheme(scheme)))
+            }
+        };
+        Link {
+            url: kept,
+            raw: link.url.clone(),
+            text,
+            span: to_file(link.span.start)..to_file(link.span.end),
+            problem,
+        }
+    };
+    let source = trailer
+        .source
+        .as_ref()
+        .map(|link| trailer_link(link, link.url.clone()));
+    let navigation: Vec<Link> = trailer
+        .navigation
+        .iter()
+        .map(|link| trailer_link(link, link.text.clone()))
+        .collect();
+    if trailer.content_end < pre.text.len() {
+        let rest = &pre.text[trailer.content_end..];
+        let rendered = markdown::render(rest);
+        let mut text = String::new();
+        tree::visible_text(
+            scraper::Html::parse_fragment(&rendered.html).tree.root(),
+            &mut text,
+        );
+        removals.push(Removal {
+            reason: RemovalReason::Trailer,
+            element: String::new(),
+            detail: String::new(),
+            span: to_file(trailer.content_end)..base + body.len(),
+            text: tree::normalise_text(&text),
+        });
+    }
+
+    let rendered = markdown::render(content);
+    let locate = |html_offset: usize| to_file(rendered.map.map(html_offset));
+    let rewritten = rewrite::rewrite(&rendered.html, &locate, policy);
+    removals.extend(rewritten.removals);
+    let built = tree::build(&rewritten.html, policy, base);
+    removals.extend(built.removals);
+    removals.sort_by_key(|removal| removal.span.start);
+
+    CleanBody {
+        xhtml: built.xhtml.trim().to_owned(),
+        text: built.text,
+        links: built.links,
+        images: built.images,
+        removals,
+        source,
+        navigation,
+        constructs,
+        unclosed: rewritten.unclosed,
+    }
+}
+
+/// The visible text of a body before sanitizing: its Markdown rendered as is, scripts and
+/// styles excluded. What [`CleanBody::text`] keeps plus the text of [`CleanBody::removals`]
+/// is this text: the corpus check and the property tests hold the sanitizer to it.
+pub fn input_visible_text(post: &Post) -> String {
+    let rendered = markdown::render(post.body());
+    let mut text = String::new();
+    tree::visible_text(
+        scraper::Html::parse_fragment(&rendered.html).tree.root(),
+        &mut text,
+    );
+    tree::normalise_text(&text)
+}
+
+#[cfg(test)]
+mod tests;

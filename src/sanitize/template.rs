@@ -1,0 +1,265 @@
+//! Template syntax that is not prose: Liquid tags (`{% … %}`, `{{ … }}`) and kramdown
+//! attribute lists (`{: .lead}`, `{::comment}`). Found, reported, and dropped or kept by policy
+//! before the Markdown is rendered, so that they never reach the text as if they were words.
+//!
+//! Liquid is Jekyll's first pass, so it is recognised everywhere (even in code) except inside
+//! `{% raw %}…{% endraw %}`, whose content is kept as literal text. `{{ site.url }}`,
+//! `{{ site.baseurl }}` and `{{ site.title }}` are replaced by the site's values, so links
+//! written with them still work. `{% highlight lang %}` becomes a fenced code block.
+//! Kramdown attribute lists are recognised outside code only.
+
+use std::ops::Range;
+
+use super::offsets::OffsetMap;
+use super::policy::TemplatePolicy;
+use crate::source::Site;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConstructKind {
+    /// `{% … %}` or `{{ … }}`.
+    Liquid,
+    /// `{: … }` or `{:: … }`.
+    KramdownAttributes,
+}
+
+/// A template construct found in the body, with its span in the body text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Construct {
+    pub kind: ConstructKind,
+    pub text: String,
+    pub span: Range<usize>,
+    /// Replaced by a value (a site variable, a code fence) rather than dropped.
+    pub replaced: bool,
+}
+
+pub struct Preprocessed {
+    pub text: String,
+    /// From `text` back to the body.
+    pub map: OffsetMap,
+    pub constructs: Vec<Construct>,
+}
+
+pub fn strip(body: &str, site: Option<&Site>, policy: TemplatePolicy) -> Preprocessed {
+    let mut out = String::with_capacity(body.len());
+    let mut map = OffsetMap::identity();
+    let mut constructs = Vec::new();
+    if !body.contains('{') {
+        out.push_str(body);
+        return Preprocessed {
+            text: out,
+            map,
+            constructs,
+        };
+    }
+    let mut position = 0;
+    let mut in_raw = false;
+    let mut in_fence = false;
+    let mut line_start = 0;
+    let bytes = body.as_bytes();
+    while position < body.len() {
+        let byte = bytes[position];
+        if byte == b'\n' {
+            out.push('\n');
+            position += 1;
+            line_start = position;
+            let line_end = body[position..]
+                .find('\n')
+                .map_or(body.len(), |p| position + p);
+            let line = body[position..line_end].trim_start();
+            if line.starts_with("```") || line.starts_with("~~~") {
+                in_fence = !in_fence;
+            }
+            continue;
+        }
+        if byte != b'{' {
+            // Copy up to the next interesting byte.
+            let next = body[position..]
+                .find(['{', '\n'])
+                .map_or(body.len(), |p| position + p);
+            out.push_str(&body[position..next]);
+            position = next;
+            continue;
+        }
+        let rest = &body[position..];
+        let liquid_end = if rest.starts_with("{%") {
+            rest.find("%}").map(|end| end + 2)
+        } else if rest.starts_with("{{") {
+            rest.find("}}").map(|end| end + 2)
+        } else {
+            None
+        };
+        if let Some(length) = liquid_end {
+            let tag = &rest[..length];
+            let inner = tag[2..tag.len() - 2].trim().trim_matches('-').trim();
+            let keyword = inner.split_whitespace().next().unwrap_or("");
+            if in_raw && keyword != "endraw" {
+                out.push_str(tag);
+                position += length;
+                continue;
+            }
+            let replacement = match keyword {
+                "raw" => {
+                    in_raw = true;
+                    None
+                }
+                "endraw" => {
+                    in_raw = false;
+                    None
+                }
+                "highlight" => Some(format!(
+                    "```{}",
+                    inner.split_whitespace().nth(1).unwrap_or("")
+                )),
+                "endhighlight" => Some("```".to_owned()),
+                _ if tag.starts_with("{{") => site_variable(inner, site),
+                _ => None,
+            };
+            constructs.push(Construct {
+                kind: ConstructKind::Liquid,
+                text: tag.to_owned(),
+                span: position..position + length,
+                replaced: replacement.is_some(),
+            });
+            let replacement = match policy {
+                TemplatePolicy::Keep if replacement.is_none() => Some(tag.to_owned()),
+                _ => replacement,
+            };
+            if let Some(replacement) = replacement {
+                map.push(out.len(), position);
+                out.push_str(&replacement);
+            }
+            position += length;
+            map.push(out.len(), position);
+            continue;
+        }
+        if !in_fence && !in_raw && rest.starts_with("{:") {
+            let line_end = rest.find('\n').unwrap_or(rest.len());
+            let in_code_span = body[line_start..position].matches('`').count() % 2 == 1;
+            if let Some(close) = rest[..line_end].find('}') {
+                let list = &rest[..close + 1];
+                if !in_code_span && is_attribute_list(list) {
+                    constructs.push(Construct {
+                        kind: ConstructKind::KramdownAttributes,
+                        text: list.to_owned(),
+                        span: position..position + list.len(),
+                        replaced: false,
+                    });
+                    if policy == TemplatePolicy::Keep {
+                        out.push_str(list);
+                    }
+                    position += list.len();
+                    map.push(out.len(), position);
+                    continue;
+                }
+            }
+        }
+        out.push('{');
+        position += 1;
+    }
+    Preprocessed {
+        text: out,
+        map,
+        constructs,
+    }
+}
+
+/// `{: .class #id key="value"}`, `{:.class}`, `{::comment}`, `{::options … /}`.
+fn is_attribute_list(list: &str) -> bool {
+    let inner = list.trim_start_matches('{').trim_end_matches('}');
+    let inner = inner.trim_start_matches(':');
+    !inner.contains('{')
+        && (inner.is_empty()
+            || inner.trim_start().starts_with(['.', '#', ':'])
+            || inner
+                .trim()
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && (inner.contains('=')
+                    || inner.trim_end().ends_with('/')
+                    || [
+                        "comment",
+                        "nomarkdown",
+                        "options",
+                        "/comment",
+                        "/nomarkdown",
+                    ]
+                    .iter()
+                    .any(|word| inner.trim().starts_with(word))))
+}
+
+fn site_variable(inner: &str, site: Option<&Site>) -> Option<String> {
+    let site = site?;
+    let variable = inner.split('|').next().unwrap_or("").trim();
+    match variable {
+        "site.url" => site
+            .url
+            .clone()
+            .map(|url| url.trim_end_matches('/').to_owned()),
+        "site.baseurl" => site
+            .baseurl
+            .clone()
+            .map(|base| base.trim_end_matches('/').to_owned()),
+        "site.title" => site.title.clone(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strip_default(body: &str) -> Preprocessed {
+        strip(body, None, TemplatePolicy::Drop)
+    }
+
+    #[test]
+    fn liquid_and_attribute_lists_are_dropped_and_reported() {
+        let body = "第一段。\n{: .notice}\n\n{% include toc %}\n第二段{{ page.title }}。\n";
+        let result = strip_default(body);
+        assert_eq!(result.text, "第一段。\n\n\n\n第二段。\n");
+        let kinds: Vec<_> = result
+            .constructs
+            .iter()
+            .map(|c| (c.kind, c.text.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (ConstructKind::KramdownAttributes, "{: .notice}"),
+                (ConstructKind::Liquid, "{% include toc %}"),
+                (ConstructKind::Liquid, "{{ page.title }}"),
+            ]
+        );
+        // "第二段" keeps its place in the body.
+        let at = result.text.find("第二段").unwrap();
+        assert_eq!(result.map.map(at), body.find("第二段").unwrap());
+    }
+
+    #[test]
+    fn raw_blocks_are_literal_and_code_spans_keep_attribute_lists() {
+        let result = strip_default("{% raw %}{{ site.url }}{% endraw %} and `{: .notice}`");
+        assert_eq!(result.text, "{{ site.url }} and `{: .notice}`");
+    }
+
+    #[test]
+    fn site_variables_are_replaced() {
+        let site = Site {
+            url: Some("https://news.example.cn".into()),
+            baseurl: Some("/blog".into()),
+            ..Site::default()
+        };
+        let result = strip(
+            "![x]({{ site.url }}{{ site.baseurl }}/a.jpg)",
+            Some(&site),
+            TemplatePolicy::Drop,
+        );
+        assert_eq!(result.text, "![x](https://news.example.cn/blog/a.jpg)");
+    }
+
+    #[test]
+    fn braces_in_prose_are_left_alone() {
+        let body = "集合 {a, b} 与 {x: 1}";
+        assert_eq!(strip_default(body).text, body);
+    }
+}
