@@ -20,6 +20,7 @@ use crate::config::{Config, Level};
 use crate::diagnostic::{Diagnostic, Finding, Severity};
 use crate::parse::{self, Post};
 use crate::report::{FileReport, FileStatus};
+use crate::sanitize::{self, CleanBody, Policy};
 use crate::source::{self, Archive, Input, Site};
 
 /// What every rule is: stable metadata and up to three checks. A rule overrides the check
@@ -64,6 +65,8 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// "Now", for the future-date rule; fixed in tests.
     pub now: DateTime<Utc>,
+    /// The post's body, sanitized once for all the rules that look at links and markup.
+    pub body: &'a CleanBody,
 }
 
 /// A few facts per post, kept for the rules that compare posts with each other. Hashes rather
@@ -94,7 +97,7 @@ fn hash_of(value: impl Hash) -> u64 {
 }
 
 impl PostSummary {
-    fn of(post: &Post, site: Option<&Site>) -> PostSummary {
+    fn of(post: &Post, site: Option<&Site>, _body: &CleanBody) -> PostSummary {
         let front_matter = &post.front_matter;
         let zone = site.and_then(|site| site.timezone);
         let date = front_matter.date.as_ref().map(|date| match &date.parsed {
@@ -131,6 +134,8 @@ pub struct Options {
     pub now: DateTime<Utc>,
     /// Files larger than this are reported unreadable rather than read.
     pub max_file_size: u64,
+    /// How bodies are sanitized before the link and markup rules look at them.
+    pub policy: Policy,
 }
 
 impl Default for Options {
@@ -138,6 +143,7 @@ impl Default for Options {
         Options {
             now: Utc::now(),
             max_file_size: 64 * 1024 * 1024,
+            policy: Policy::default(),
         }
     }
 }
@@ -234,13 +240,15 @@ fn lint_input(
         }
     };
     let site = input.site.map(|site| &archive.sites[site]);
+    let body = sanitize::sanitize(&post, site, &options.policy);
     let context = Context {
         site,
         config,
         now: options.now,
+        body: &body,
     };
     let diagnostics = lint_post(&post, &context);
-    let summary = PostSummary::of(&post, site);
+    let summary = PostSummary::of(&post, site, &body);
     let report = FileReport::new(
         post.path.clone(),
         FileStatus::Linted,
