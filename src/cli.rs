@@ -182,7 +182,7 @@ fn run_lint(args: LintArgs) -> Result<Outcome, CliError> {
                 ColorChoice::Never => false,
                 ColorChoice::Auto => {
                     io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").map_or(true, |value| value.is_empty())
+                        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
                 }
             };
             report::human::emit(&reports, HumanOptions { color }, &mut out)
@@ -297,11 +297,16 @@ fn print_rules() -> Result<(), CliError> {
         .map(|rule| rule.name().len())
         .max()
         .unwrap_or(0);
+    let code_width = registry::RULES
+        .iter()
+        .map(|rule| rule.code().len())
+        .max()
+        .unwrap_or(0);
     for rule in registry::RULES {
         let meta = rule.meta();
         writeln!(
             out,
-            "{:<7}{:<width$}  {:<8} {}",
+            "{:<code_width$} {:<width$}  {:<8} {}",
             meta.code,
             meta.name,
             meta.default_severity.as_str(),

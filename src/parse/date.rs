@@ -135,7 +135,9 @@ fn split_zone(text: &str) -> (&str, Option<FixedOffset>) {
     }
     let bytes = text.as_bytes();
     for (length, has_colon) in [(6, true), (5, false), (3, false)] {
-        if bytes.len() < length {
+        // A zone is ASCII: a text ending in other characters (`北京时间`) has none, and
+        // must not be cut inside one.
+        if bytes.len() < length || !text.is_char_boundary(bytes.len() - length) {
             continue;
         }
         let start = bytes.len() - length;
@@ -216,6 +218,19 @@ mod tests {
         assert_eq!(parsed("yesterday"), Err(DateError::NotADate));
         assert_eq!(parsed("2021-12-08 25:00"), Err(DateError::NotADate));
         assert_eq!(parsed(""), Err(DateError::Empty));
+        // Non-ASCII where a zone would be: no zone, and no slicing inside a character.
+        assert_eq!(
+            parsed("2021-12-08 10:00:00 北京时间"),
+            Err(DateError::NotADate)
+        );
+        assert_eq!(
+            parsed("2021-12-07 11:45:00 +\u{FFFD}000"),
+            Err(DateError::NotADate)
+        );
+        assert_eq!(
+            parsed("2021-12-08 10:00 +０８００"),
+            Err(DateError::NotADate)
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod trailer;
 mod tree;
 mod url;
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 pub use policy::{Policy, PolicyBuilder, PolicyError, TemplatePolicy};
@@ -196,7 +197,7 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
     let base = post.body_span.start;
     let site_host = site
         .and_then(|site| site.url.as_deref())
-        .and_then(|url| host_of(url));
+        .and_then(host_of);
 
     let pre = template::strip(body, site, policy.templates());
     let to_file = |pre_offset: usize| base + pre.map.map(pre_offset).min(body.len());
@@ -293,8 +294,16 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
     let rendered = markdown::render(content);
     let locate = |html_offset: usize| to_file(rendered.map.map(html_offset));
     let rewritten = rewrite::rewrite(&rendered.html, &locate, policy);
-    removals.extend(rewritten.removals);
     let built = tree::build(&rewritten.html, policy, base);
+    // An attribute stripped from an element that was then dropped whole (or from anything
+    // inside it) went with the element: the element's removal says it all.
+    let dropped: HashSet<usize> = built.dropped.iter().copied().collect();
+    removals.extend(
+        rewritten
+            .removals
+            .into_iter()
+            .filter(|removal| !dropped.contains(&removal.span.start)),
+    );
     removals.extend(built.removals);
     removals.sort_by_key(|removal| removal.span.start);
 

@@ -4,26 +4,33 @@
 //! pass, turn `<span href>` into a link, drop comments, and notice elements never closed.
 //!
 //! This pass never removes an element: lol_html builds no tree, and `remove()` on an element
-//! whose end tag is implied would eat its parent's end tag. Elements are *marked* with
-//! `data-nb-*` attributes (every author `data-*` attribute is stripped first, so marks cannot be
-//! forged) and the tree pass, which has a real HTML5 tree, drops or unwraps them.
+//! whose end tag is implied would eat its parent's end tag. Elements are *marked* with private
+//! attributes and the tree pass, which has a real HTML5 tree, drops or unwraps them. The marks
+//! reuse three obsolete IE attribute names (`datafld`, `datasrc`, `dataformatas`): the policy
+//! never allows them, so an author's own are stripped here before ours are set and marks cannot
+//! be forged; and html5ever knows them as static atoms, so marking costs no string interning
+//! (a `data-*` name did, and made the tree pass twice as slow).
 
 use std::cell::RefCell;
 use std::ops::Range;
 use std::rc::Rc;
 
 use lol_html::html_content::Element;
-use lol_html::{comments, element, RewriteStrSettings};
+use lol_html::{comments, element};
 
 use super::policy::{Policy, ALWAYS_REMOVED};
 use super::{Removal, RemovalReason};
 
 /// The attribute carrying an element's position in the file.
-pub const AT: &str = "data-nb-at";
+pub const AT: &str = "datafld";
 /// The attribute marking an element to drop with its content; the value is the reason.
-pub const DROP: &str = "data-nb-drop";
+pub const DROP: &str = "datasrc";
 /// The attribute marking an element to unwrap (keep its content).
-pub const UNWRAP: &str = "data-nb-unwrap";
+pub const UNWRAP: &str = "dataformatas";
+/// The attribute giving the name the tree pass writes an element under (`center` → `div`).
+/// Renaming here would rename whatever end tag closes the element, even an ancestor's
+/// (lol_html renames the end tag that ends the element, implied or not).
+pub const RENAME: &str = "datapagesize";
 
 /// Elements replaced by a kept one: (deprecated, replacement). `None`: unwrapped.
 const DEPRECATED: &[(&str, Option<&str>)] = &[
@@ -48,6 +55,9 @@ const OPTIONAL_END_TAG: &[&str] = &[
     "colgroup", "caption", "rb", "rt", "rp", "rtc", "html", "head", "body",
 ];
 
+/// Elements whose end tag is required, in start order: name, span, and whether it was closed.
+type OpenElements = Rc<RefCell<Vec<(String, Range<usize>, bool)>>>;
+
 pub struct Rewritten {
     pub html: String,
     pub removals: Vec<Removal>,
@@ -58,9 +68,10 @@ pub struct Rewritten {
 /// Rewrite `html`; `locate` turns a position in `html` into a position in the file.
 pub fn rewrite(html: &str, locate: &dyn Fn(usize) -> usize, policy: &Policy) -> Rewritten {
     let removals = RefCell::new(Vec::new());
-    let open: Rc<RefCell<Vec<(String, Range<usize>, bool)>>> = Rc::new(RefCell::new(Vec::new()));
+    let open: OpenElements = Rc::new(RefCell::new(Vec::new()));
+    let mut output = Vec::with_capacity(html.len() + html.len() / 8);
     let result = {
-        let settings = RewriteStrSettings {
+        let settings = lol_html::Settings {
             element_content_handlers: vec![
                 element!("*", |el| {
                     handle_element(el, locate, policy, &mut removals.borrow_mut(), &open);
@@ -71,16 +82,21 @@ pub fn rewrite(html: &str, locate: &dyn Fn(usize) -> usize, policy: &Policy) -> 
                     Ok(())
                 }),
             ],
-            ..RewriteStrSettings::new()
+            ..lol_html::Settings::new()
         };
-        lol_html::rewrite_str(html, settings)
+        // Collected as bytes and checked as UTF-8 once, rather than chunk by chunk.
+        let mut rewriter =
+            lol_html::HtmlRewriter::new(settings, |chunk: &[u8]| output.extend_from_slice(chunk));
+        rewriter
+            .write(html.as_bytes())
+            .and_then(|()| rewriter.end())
     };
     let mut removals = removals.into_inner();
-    let html = match result {
-        Ok(html) => html,
+    let html = match result.ok().and_then(|()| String::from_utf8(output).ok()) {
+        Some(html) => html,
         // lol_html refuses some inputs (memory limits); the tree pass still sanitizes them,
         // only without positions.
-        Err(_) => {
+        None => {
             removals.clear();
             html.to_owned()
         }
@@ -103,12 +119,13 @@ fn handle_element(
     locate: &dyn Fn(usize) -> usize,
     policy: &Policy,
     removals: &mut Vec<Removal>,
-    open: &Rc<RefCell<Vec<(String, Range<usize>, bool)>>>,
+    open: &OpenElements,
 ) {
     let name = el.tag_name();
     let source = el.source_location().bytes();
     let at = locate(source.start);
     let span = at..at + (source.end - source.start).min(200);
+    let removals_before = removals.len();
     let mut record = |reason: RemovalReason, detail: String| {
         removals.push(Removal {
             reason,
@@ -127,45 +144,50 @@ fn handle_element(
             open.len() - 1
         };
         let open = Rc::clone(open);
-        let _ = el.on_end_tag(Box::new(move |_| {
-            open.borrow_mut()[index].2 = true;
+        let own_end_tag = name.clone();
+        let _ = el.on_end_tag(Box::new(move |end_tag| {
+            // Also called when an ancestor's end tag closes the element (`</div>` after an
+            // open `<b>`): only its own end tag closes it properly.
+            if end_tag.name() == own_end_tag {
+                open.borrow_mut()[index].2 = true;
+            }
             Ok(())
         }));
     }
 
     let mut hidden = false;
     let mut href_on_span = None;
-    for attribute in el
+    // Names first; a value is only read for the few attributes whose value matters.
+    let names: Vec<String> = el
         .attributes()
         .iter()
-        .map(|a| (a.name(), a.value()))
-        .collect::<Vec<_>>()
-    {
-        let (attribute, value) = attribute;
-        if policy.allows_attribute(&name, &attribute) {
-            continue;
-        }
-        el.remove_attribute(&attribute);
+        .map(|attribute| attribute.name())
+        .filter(|attribute| !policy.allows_attribute(&name, attribute))
+        .collect();
+    for attribute in names {
+        let value = || el.get_attribute(&attribute).unwrap_or_default();
         if attribute.starts_with("on") {
-            record(RemovalReason::EventHandler, attribute);
+            record(RemovalReason::EventHandler, attribute.clone());
         } else if attribute == "style" {
-            if is_hiding_style(&value) {
+            let style = value();
+            if is_hiding_style(&style) {
                 hidden = true;
             } else {
-                record(RemovalReason::InlineStyle, value);
+                record(RemovalReason::InlineStyle, style);
             }
         } else if attribute == "hidden" {
             hidden = true;
         } else if attribute == "href" && name == "span" {
-            href_on_span = Some(value);
+            href_on_span = Some(value());
         } else if matches!(
             attribute.as_str(),
             "srcdoc" | "formaction" | "action" | "xlink:href" | "dynsrc" | "lowsrc" | "background"
         ) {
-            record(RemovalReason::DangerousAttribute, attribute);
+            record(RemovalReason::DangerousAttribute, attribute.clone());
         } else if policy.attribute_belongs_elsewhere(&attribute) {
-            record(RemovalReason::MisplacedAttribute, attribute);
+            record(RemovalReason::MisplacedAttribute, attribute.clone());
         }
+        el.remove_attribute(&attribute);
     }
 
     if ALWAYS_REMOVED.contains(&name.as_str()) {
@@ -178,7 +200,7 @@ fn handle_element(
     {
         match replacement {
             Some(replacement) => {
-                let _ = el.set_tag_name(replacement);
+                let _ = el.set_attribute(RENAME, replacement);
                 record(RemovalReason::DeprecatedElement, (*replacement).to_owned());
             }
             None => {
@@ -188,11 +210,20 @@ fn handle_element(
         }
     } else if let Some(href) = href_on_span {
         // News sites mark up stock names as `<span href="…">`: it is meant as a link.
-        let _ = el.set_tag_name("a");
+        let _ = el.set_attribute(RENAME, "a");
         let _ = el.set_attribute("href", &href);
         record(RemovalReason::MisplacedAttribute, "href".to_owned());
     }
-    let _ = el.set_attribute(AT, &at.to_string());
+    // The tree pass needs positions only where it reports or collects something: links,
+    // images, paragraphs (which may be empty), and elements it drops or unwraps. Leaving the
+    // others alone keeps both passes fast.
+    let needs_position = matches!(name.as_str(), "a" | "img" | "p")
+        || !policy.allows_element(&name)
+        || hidden
+        || removals.len() > removals_before;
+    if needs_position {
+        let _ = el.set_attribute(AT, &at.to_string());
+    }
 }
 
 /// `display:none` or `visibility:hidden`, however spaced or cased.

@@ -81,10 +81,12 @@ pub fn strip(body: &str, site: Option<&Site>, policy: TemplatePolicy) -> Preproc
             continue;
         }
         let rest = &body[position..];
-        let liquid_end = if rest.starts_with("{%") {
-            rest.find("%}").map(|end| end + 2)
-        } else if rest.starts_with("{{") {
-            rest.find("}}").map(|end| end + 2)
+        // The closing delimiter is looked for after the opening one: in `{%}` the `%}`
+        // overlaps the `{%`, and is no tag.
+        let liquid_end = if let Some(inside) = rest.strip_prefix("{%") {
+            inside.find("%}").map(|end| end + 4)
+        } else if let Some(inside) = rest.strip_prefix("{{") {
+            inside.find("}}").map(|end| end + 4)
         } else {
             None
         };
@@ -170,6 +172,8 @@ fn is_attribute_list(list: &str) -> bool {
     !inner.contains('{')
         && (inner.is_empty()
             || inner.trim_start().starts_with(['.', '#', ':'])
+            // The end of an extension: `{:/comment}`, `{:/}`.
+            || matches!(inner.trim(), "/" | "/comment" | "/nomarkdown")
             || inner
                 .trim()
                 .chars()

@@ -128,3 +128,47 @@ fn text_is_conserved_minus_removals() {
     let kept: String = body.text().split_whitespace().collect();
     assert_eq!(kept, expected);
 }
+
+#[test]
+fn a_renamed_element_closed_by_its_parent_leaves_the_parent_closed() {
+    // lol_html would rename the `</div>` that implicitly ends the `<span>`/`<tt>`.
+    let body = clean("<div>某<span href=\"http://x.example/\">股票</div><p>下一段</p>");
+    assert_eq!(
+        body.xhtml(),
+        "<div>某<a href=\"http://x.example/\">股票</a></div><p>下一段</p>"
+    );
+    let unclosed: Vec<&str> = body
+        .unclosed()
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(unclosed, ["span"]);
+}
+
+#[test]
+fn what_goes_with_a_dropped_element_is_one_removal() {
+    let text = "---\ntitle: t\n---\n<div style=\"display:none\" onclick=\"x()\"><p style=\"color:red\">隐藏</p></div><iframe width=\"1\" src=\"//v.example/\"></iframe>";
+    let body = sanitize(&post(text), None, &Policy::default());
+    let removals: Vec<_> = body
+        .removals()
+        .iter()
+        .map(|removal| (removal.reason, removal.span.start))
+        .collect();
+    assert_eq!(
+        removals,
+        [
+            (RemovalReason::HiddenContent, text.find("<div").unwrap()),
+            (
+                RemovalReason::DangerousElement,
+                text.find("<iframe").unwrap()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn kramdown_extensions_end_markers_are_recognised() {
+    let body = clean("{::comment}\n备注\n{:/comment}\n\n正文");
+    assert!(!body.text().contains("{:/"), "{:?}", body.text());
+    assert_eq!(body.constructs().len(), 2);
+}

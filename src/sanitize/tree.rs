@@ -12,7 +12,7 @@ use ego_tree::NodeRef;
 use scraper::{Html, Node};
 
 use super::policy::{Policy, URL_ATTRIBUTES};
-use super::rewrite::{AT, DROP, UNWRAP};
+use super::rewrite::{AT, DROP, RENAME, UNWRAP};
 use super::url::{self, UrlVerdict};
 use super::{Image, Link, LinkProblem, Removal, RemovalReason};
 
@@ -58,6 +58,31 @@ pub struct Built {
     pub links: Vec<Link>,
     pub images: Vec<Image>,
     pub removals: Vec<Removal>,
+    /// Where the elements dropped with their content start, and every element inside them:
+    /// what the streaming pass stripped from those went with them.
+    pub dropped: Vec<usize>,
+}
+
+/// A step of [`Walker::walk`]: a node to write, or an element to finish.
+enum Step<'a> {
+    Enter(NodeRef<'a, Node>),
+    Close(Close<'a>),
+}
+
+/// What is left to write for an element once its content is written.
+enum Close<'a> {
+    /// An element unwrapped: its content stays, its tags go.
+    Unwrapped(&'a str),
+    /// An element kept: its end tag, and what it collects (an empty paragraph, a link).
+    Kept {
+        name: &'a str,
+        span: Range<usize>,
+        href: Option<(String, String, Option<LinkProblem>)>,
+        /// Where its start tag, its content in `out`, and its text begin.
+        element_start: usize,
+        content_start: usize,
+        text_start: usize,
+    },
 }
 
 struct Walker<'p> {
@@ -68,6 +93,7 @@ struct Walker<'p> {
     links: Vec<Link>,
     images: Vec<Image>,
     removals: Vec<Removal>,
+    dropped: Vec<usize>,
 }
 
 pub fn build(html: &str, policy: &Policy, fallback_at: usize) -> Built {
@@ -80,16 +106,17 @@ pub fn build(html: &str, policy: &Policy, fallback_at: usize) -> Built {
         links: Vec::new(),
         images: Vec::new(),
         removals: Vec::new(),
+        dropped: Vec::new(),
     };
     // The fragment's root holds an <html> element that holds the content.
     for child in document.tree.root().children() {
         match child.value() {
             Node::Element(element) if element.name() == "html" => {
                 for grandchild in child.children() {
-                    walker.node(grandchild);
+                    walker.walk(grandchild);
                 }
             }
-            _ => walker.node(child),
+            _ => walker.walk(child),
         }
     }
     let text = normalise_text(&walker.text);
@@ -99,6 +126,7 @@ pub fn build(html: &str, policy: &Policy, fallback_at: usize) -> Built {
         links: walker.links,
         images: walker.images,
         removals: walker.removals,
+        dropped: walker.dropped,
     }
 }
 
@@ -113,20 +141,39 @@ impl Walker<'_> {
         at..at
     }
 
-    fn node(&mut self, node: NodeRef<'_, Node>) {
-        match node.value() {
-            Node::Text(text) => {
-                push_escaped(&mut self.out, text, false);
-                self.text.push_str(text);
+    /// Write `node` and everything in it. With a stack of its own rather than recursion, so
+    /// that 10,000 nested elements do not overflow the thread's stack.
+    fn walk(&mut self, node: NodeRef<'_, Node>) {
+        let mut stack = vec![Step::Enter(node)];
+        while let Some(step) = stack.pop() {
+            match step {
+                Step::Enter(node) => match node.value() {
+                    Node::Text(text) => {
+                        push_escaped(&mut self.out, text, false);
+                        self.text.push_str(text);
+                    }
+                    Node::Element(element) => {
+                        if let Some(close) = self.open(node, element) {
+                            stack.push(Step::Close(close));
+                            stack.extend(node.children().rev().map(Step::Enter));
+                        }
+                    }
+                    // Comments, doctypes and processing instructions are not content.
+                    _ => {}
+                },
+                Step::Close(close) => self.close(close),
             }
-            Node::Element(element) => self.element(node, element),
-            // Comments, doctypes and processing instructions are not content.
-            _ => {}
         }
     }
 
-    fn element(&mut self, node: NodeRef<'_, Node>, element: &scraper::node::Element) {
-        let name = element.name();
+    /// Everything for an element up to its content; what is left for after it, or `None`
+    /// when its content is not walked (dropped, void, an image without a source).
+    fn open<'a>(
+        &mut self,
+        node: NodeRef<'a, Node>,
+        element: &'a scraper::node::Element,
+    ) -> Option<Close<'a>> {
+        let name = element.attr(RENAME).unwrap_or(element.name());
         if let Some(reason) = element.attr(DROP) {
             let reason = if reason == "hidden" {
                 RemovalReason::HiddenContent
@@ -134,7 +181,7 @@ impl Walker<'_> {
                 RemovalReason::DangerousElement
             };
             self.drop_subtree(node, name, reason);
-            return;
+            return None;
         }
         if !self.policy.allows_element(name) {
             if super::policy::ALWAYS_REMOVED.contains(&name)
@@ -142,7 +189,7 @@ impl Walker<'_> {
                 || &*element.name.ns != "http://www.w3.org/1999/xhtml"
             {
                 self.drop_subtree(node, name, RemovalReason::DangerousElement);
-                return;
+                return None;
             }
             if element.attr(UNWRAP).is_none() && !matches!(name, "html" | "body") {
                 let span = self.at(node);
@@ -155,9 +202,7 @@ impl Walker<'_> {
                 });
             }
             self.block_break(name);
-            self.children(node);
-            self.block_break(name);
-            return;
+            return Some(Close::Unwrapped(name));
         }
         let span = self.at(node);
         let mut attributes: Vec<(&str, String)> = Vec::new();
@@ -231,7 +276,7 @@ impl Walker<'_> {
                         span,
                         problem,
                     });
-                    return;
+                    return None;
                 }
                 None => {
                     self.images.push(Image {
@@ -241,7 +286,7 @@ impl Walker<'_> {
                         span,
                         problem: Some(LinkProblem::Empty),
                     });
-                    return;
+                    return None;
                 }
             }
         }
@@ -260,12 +305,35 @@ impl Walker<'_> {
         if VOID.contains(&name) {
             self.out.push_str(" />");
             self.block_break(name);
-            return;
+            return None;
         }
         self.out.push('>');
-        let text_start = self.text.len();
-        let content_start = self.out.len();
-        self.children(node);
+        Some(Close::Kept {
+            name,
+            span,
+            href,
+            element_start,
+            text_start: self.text.len(),
+            content_start: self.out.len(),
+        })
+    }
+
+    /// Everything for an element after its content.
+    fn close(&mut self, close: Close<'_>) {
+        let (name, span, href, element_start, content_start, text_start) = match close {
+            Close::Unwrapped(name) => {
+                self.block_break(name);
+                return;
+            }
+            Close::Kept {
+                name,
+                span,
+                href,
+                element_start,
+                content_start,
+                text_start,
+            } => (name, span, href, element_start, content_start, text_start),
+        };
         if name == "p" && is_empty_output(&self.out[content_start..]) {
             // Nothing a reader would see: drop the paragraph (e-readers show it as a gap).
             self.out.truncate(element_start);
@@ -297,16 +365,18 @@ impl Walker<'_> {
         self.block_break(name);
     }
 
-    fn children(&mut self, node: NodeRef<'_, Node>) {
-        for child in node.children() {
-            self.node(child);
-        }
-    }
-
     fn drop_subtree(&mut self, node: NodeRef<'_, Node>, name: &str, reason: RemovalReason) {
         let mut text = String::new();
         visible_text(node, &mut text);
         let span = self.at(node);
+        self.dropped
+            .extend(node.descendants().filter_map(|descendant| {
+                descendant
+                    .value()
+                    .as_element()
+                    .and_then(|element| element.attr(AT))
+                    .and_then(|value| value.parse::<usize>().ok())
+            }));
         self.removals.push(Removal {
             reason,
             element: name.to_owned(),
@@ -326,49 +396,122 @@ impl Walker<'_> {
 
 /// Serialized content with nothing visible: whitespace and line breaks only.
 fn is_empty_output(content: &str) -> bool {
-    content.replace("<br />", "").trim().is_empty()
+    let mut rest = content.trim_start();
+    while let Some(after) = rest.strip_prefix("<br />") {
+        rest = after.trim_start();
+    }
+    rest.is_empty()
 }
 
-/// The text a reader would see in a subtree (not scripts, styles, templates).
+/// The text a reader would see in a subtree (not scripts, styles, templates). With a stack of
+/// its own rather than recursion, as [`Walker::walk`].
 pub fn visible_text(node: NodeRef<'_, Node>, out: &mut String) {
-    match node.value() {
-        Node::Text(text) => out.push_str(text),
-        Node::Element(element) if INVISIBLE.contains(&element.name()) => {}
-        _ => {
-            for child in node.children() {
-                visible_text(child, out);
-            }
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        match node.value() {
+            Node::Text(text) => out.push_str(text),
+            Node::Element(element) if INVISIBLE.contains(&element.name()) => {}
+            _ => stack.extend(node.children().rev()),
         }
     }
 }
 
 /// Collapse runs of spaces, keep line breaks between blocks, trim.
+///
+/// Works on bytes and copies whole words: only the lead bytes of the few multi-byte characters
+/// that can be whitespace (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000) are decoded.
 pub fn normalise_text(text: &str) -> String {
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    for line in text.split('\n') {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        if words.is_empty() {
-            continue;
+    let mut pending: Option<char> = None;
+    let mut word_start: Option<usize> = None;
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        let (width, space, newline) = match byte {
+            b'\n' => (1, true, true),
+            0x00..=0x7F => (1, byte.is_ascii_whitespace() || byte == 0x0B, false),
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
+                let c = text[index..].chars().next().unwrap_or(' ');
+                (c.len_utf8(), c.is_whitespace(), false)
+            }
+            0xC0..=0xDF => (2, false, false),
+            0xE0..=0xEF => (3, false, false),
+            _ => (4, false, false),
+        };
+        if space {
+            if let Some(start) = word_start.take() {
+                out.push_str(&text[start..index]);
+            }
+            if newline && !out.is_empty() {
+                pending = Some('\n');
+            } else if !out.is_empty() && pending.is_none() {
+                pending = Some(' ');
+            }
+        } else if word_start.is_none() {
+            if let Some(separator) = pending.take() {
+                out.push(separator);
+            }
+            word_start = Some(index);
         }
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(&words.join(" "));
+        index += width;
+    }
+    if let Some(start) = word_start {
+        out.push_str(&text[start..]);
     }
     out
 }
 
+/// Bytes that need escaping or dropping in XML text: `& < > "`, control characters other than
+/// tab and line breaks, and 0xEF (the lead byte of U+FFFE and U+FFFF, checked when met).
+static SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = !matches!(byte, 0x09 | 0x0A | 0x0D);
+        byte += 1;
+    }
+    table[b'&' as usize] = true;
+    table[b'<' as usize] = true;
+    table[b'>' as usize] = true;
+    table[b'"' as usize] = true;
+    table[0xEF] = true;
+    table
+};
+
 /// Escape for XML, dropping the characters XML 1.0 does not allow.
 fn push_escaped(out: &mut String, text: &str, attribute: bool) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
-            c => out.push(c),
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut index = 0;
+    while let Some(offset) = bytes[index..]
+        .iter()
+        .position(|&byte| SPECIAL[byte as usize])
+    {
+        index += offset;
+        let byte = bytes[index];
+        out.push_str(&text[start..index]);
+        let mut skip = 1;
+        match byte {
+            b'&' => out.push_str("&amp;"),
+            b'<' => out.push_str("&lt;"),
+            b'>' => out.push_str("&gt;"),
+            b'"' if attribute => out.push_str("&quot;"),
+            b'"' => out.push('"'),
+            0xEF => {
+                // U+FFFE and U+FFFF are not XML characters; other characters led by EF are.
+                if matches!(bytes.get(index + 1..index + 3), Some([0xBF, 0xBE | 0xBF])) {
+                    skip = 3;
+                } else {
+                    out.push_str(&text[index..index + 3]);
+                    skip = 3;
+                }
+            }
+            // Other control characters are dropped.
+            _ => {}
         }
+        index += skip;
+        start = index;
     }
+    out.push_str(&text[start..]);
 }

@@ -80,7 +80,14 @@ pub fn check(raw: &str, is_image: bool, policy: &Policy) -> UrlVerdict {
             },
         };
     }
-    // A relative reference: it must resolve against a base.
+    // A relative reference: it must resolve against a base, and a colon in its first segment
+    // would be read as a scheme (RFC 3986 §4.2): `` `javascript:alert(1)`` is not a link.
+    let first_segment = cleaned.split(['/', '?', '#']).next().unwrap_or("");
+    if first_segment.contains(':') {
+        return UrlVerdict::Malformed {
+            reason: "a relative URL with a colon in its first segment".to_owned(),
+        };
+    }
     match url::Url::parse("https://base.invalid/dir/").and_then(|base| base.join(&cleaned)) {
         Ok(_) => UrlVerdict::Keep {
             url: cleaned,
@@ -206,6 +213,12 @@ mod tests {
             UrlVerdict::Malformed { .. }
         ));
         assert!(matches!(verdict("http://"), UrlVerdict::Malformed { .. }));
+        // Not a scheme (the backtick), so not relative either.
+        assert!(matches!(
+            verdict("`javascript:alert(1)"),
+            UrlVerdict::Malformed { .. }
+        ));
+        assert!(matches!(verdict("a/b:c"), UrlVerdict::Keep { .. }));
         assert_eq!(verdict("  "), UrlVerdict::Empty);
     }
 

@@ -5,13 +5,17 @@
 //! the remaining arguments to that task's module. It parses no task options (each
 //! task does that itself, by hand; there is no CLI crate) and contains no task logic.
 //!
-//! Adding a task (e.g. `corpus`, `fuzz`, `ci`):
+//! Adding a task:
 //! 1. create `src/<task>.rs` with `pub fn run(args: &[String]) -> DynResult`;
 //! 2. add `mod <task>;` below and an entry in `TASKS`;
 //! 3. add one arm to the `match` in `main`.
 
 mod bench;
+mod ci;
+mod corpus;
+mod fuzz;
 mod generate;
+mod workspace;
 
 use std::process::ExitCode;
 
@@ -19,10 +23,24 @@ use std::process::ExitCode;
 pub type DynResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
 /// Every task as (name, one-line description), in the order `help` lists them.
-const TASKS: &[(&str, &str)] = &[(
-    "bench",
-    "time `newsbundle lint` on generated archives beside `cat` (see `bench --help`)",
-)];
+const TASKS: &[(&str, &str)] = &[
+    (
+        "bench",
+        "time `newsbundle lint` on generated archives beside `cat` (see `bench --help`)",
+    ),
+    (
+        "ci",
+        "run exactly what CI runs: fmt, clippy, tests, corpus (see `ci --help`)",
+    ),
+    (
+        "corpus",
+        "lint the real archives in ../shared/corpus and compare with xtask/corpus-summary.json",
+    ),
+    (
+        "fuzz",
+        "fuzz a target (parse, sanitize) with cargo-fuzz for a bounded time (see `fuzz --help`)",
+    ),
+];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,6 +50,9 @@ fn main() -> ExitCode {
     };
     let result = match task.as_str() {
         "bench" => bench::run(rest),
+        "ci" => ci::run(rest),
+        "corpus" => corpus::run(rest),
+        "fuzz" => fuzz::run(rest),
         "help" | "-h" | "--help" => {
             print_help();
             Ok(())
