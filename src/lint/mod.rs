@@ -88,6 +88,46 @@ pub struct PostSummary {
     pub body_hash: Option<u64>,
     /// The first character of the body.
     pub body_span: std::ops::Range<usize>,
+    /// Where the post is on its site and its links into the site (LNK007).
+    pub site_links: SiteLinks,
+    /// The source line of a news post (LNK005, LNK008); `None` without one, or when it has
+    /// no usable URL.
+    pub source_url: Option<SourceUrl>,
+}
+
+/// What the link rules keep of a post's source line.
+#[derive(Debug, Clone)]
+pub struct SourceUrl {
+    /// Hash of the URL, normalised: `http`/`https`, the case of the host, a trailing `/` and
+    /// a `#fragment` make no difference.
+    pub key: u64,
+    /// The URL in the file.
+    pub span: std::ops::Range<usize>,
+    /// The URL uses plain `http:`.
+    pub insecure: bool,
+}
+
+/// The facts the broken-internal-link rule keeps of a post: only internal links are kept as
+/// text, as they are few.
+#[derive(Debug, Clone, Default)]
+pub struct SiteLinks {
+    /// The site the post belongs to (a hash of its root folder).
+    pub site_key: u64,
+    /// The file Jekyll writes for the post, hashed with `site_key`; `None` when it writes none.
+    pub page_key: Option<u64>,
+    /// The content links that point into the site.
+    pub internal: Box<[InternalLink]>,
+}
+
+/// A link from a post to its own site.
+#[derive(Debug, Clone)]
+pub struct InternalLink {
+    /// The URL as written.
+    pub written: Box<str>,
+    /// What it asks the site for, below `baseurl` and percent-decoded: `/emnews/x.html`.
+    pub path: Box<str>,
+    /// The URL in the file.
+    pub span: std::ops::Range<usize>,
 }
 
 fn hash_of(value: impl Hash) -> u64 {
@@ -97,7 +137,7 @@ fn hash_of(value: impl Hash) -> u64 {
 }
 
 impl PostSummary {
-    fn of(post: &Post, site: Option<&Site>, _body: &CleanBody) -> PostSummary {
+    fn of(post: &Post, site: Option<&Site>, clean: &CleanBody) -> PostSummary {
         let front_matter = &post.front_matter;
         let zone = site.and_then(|site| site.timezone);
         let date = front_matter.date.as_ref().map(|date| match &date.parsed {
@@ -124,6 +164,8 @@ impl PostSummary {
                 .map_or(0..0, |entry| entry.value_span.clone()),
             body_hash: (!body.is_empty()).then(|| hash_of(body)),
             body_span: body_start..body_end,
+            site_links: rules::links::site_links(post, site, clean),
+            source_url: rules::links::source_url(post, clean),
         }
     }
 }

@@ -1,12 +1,14 @@
 //! The registry: every rule, sorted by code. A code is never reused; a retired rule would stay
 //! here, marked removed in its documentation.
 
-use super::rules::{content, encoding, front_matter};
+use super::rules::{content, encoding, front_matter, html, links};
 use super::Rule;
 
 pub static RULES: &[&dyn Rule] = &[
     &content::DuplicatePost,
     &content::DuplicateBody,
+    &content::LiquidTag,
+    &content::KramdownAttributeList,
     &encoding::LegacyEncoding,
     &encoding::UndecodableBytes,
     &encoding::CrlfLineEndings,
@@ -31,6 +33,24 @@ pub static RULES: &[&dyn Rule] = &[
     &front_matter::YamlTooComplex,
     &front_matter::WrongFieldType,
     &front_matter::UnknownTimezone,
+    &html::DangerousElement,
+    &html::EventHandler,
+    &html::HiddenContent,
+    &html::DeprecatedElement,
+    &html::MisplacedAttribute,
+    &html::ImageWithoutAlt,
+    &html::EmptyParagraph,
+    &html::InlineStyle,
+    &html::RemoteImage,
+    &html::UnbalancedTags,
+    &links::EmptyLink,
+    &links::MalformedUrl,
+    &links::RefusedUrlScheme,
+    &links::ProtocolRelativeUrl,
+    &links::InsecureLink,
+    &links::PrivateAddressLink,
+    &links::BrokenInternalLink,
+    &links::DuplicateSourceUrl,
 ];
 
 /// A rule by code (`FM010`, any case) or name (`invalid-date`).

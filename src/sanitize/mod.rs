@@ -195,9 +195,7 @@ impl CleanBody {
 pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody {
     let body = post.body();
     let base = post.body_span.start;
-    let site_host = site
-        .and_then(|site| site.url.as_deref())
-        .and_then(host_of);
+    let site_host = site.and_then(|site| site.url.as_deref()).and_then(host_of);
 
     let pre = template::strip(body, site, policy.templates());
     let to_file = |pre_offset: usize| base + pre.map.map(pre_offset).min(body.len());

@@ -32,6 +32,27 @@ pub struct Construct {
     pub replaced: bool,
 }
 
+impl Construct {
+    /// The opening tag: the whole text, except for a comment block (`{% comment %}…`,
+    /// `{::comment}…`), which is recorded whole because its content is hidden too.
+    pub fn opening(&self) -> &str {
+        let text = self.text.as_str();
+        let end = if text.starts_with("{%") {
+            text.find("%}").map(|at| at + 2)
+        } else if text.starts_with("{{") {
+            text.find("}}").map(|at| at + 2)
+        } else {
+            text.find('}').map(|at| at + 1)
+        };
+        &text[..end.unwrap_or(text.len())]
+    }
+
+    /// A block recorded whole, with its content and closing tag.
+    pub fn is_whole_block(&self) -> bool {
+        self.opening().len() < self.text.len()
+    }
+}
+
 pub struct Preprocessed {
     pub text: String,
     /// From `text` back to the body.
@@ -99,6 +120,19 @@ pub fn strip(body: &str, site: Option<&Site>, policy: TemplatePolicy) -> Preproc
                 position += length;
                 continue;
             }
+            // A comment block is hidden by Jekyll, content and all: one construct.
+            if keyword == "comment" && policy == TemplatePolicy::Drop {
+                let end = block_end(rest, "endcomment", "%}");
+                constructs.push(Construct {
+                    kind: ConstructKind::Liquid,
+                    text: rest[..end].to_owned(),
+                    span: position..position + end,
+                    replaced: false,
+                });
+                position += end;
+                map.push(out.len(), position);
+                continue;
+            }
             let replacement = match keyword {
                 "raw" => {
                     in_raw = true;
@@ -134,6 +168,24 @@ pub fn strip(body: &str, site: Option<&Site>, policy: TemplatePolicy) -> Preproc
             map.push(out.len(), position);
             continue;
         }
+        if !in_fence && !in_raw && policy == TemplatePolicy::Drop && rest.starts_with("{::comment}")
+        {
+            // kramdown's comment extension hides everything up to `{:/comment}` or `{:/}`.
+            let end = ["{:/comment}", "{:/}"]
+                .iter()
+                .filter_map(|close| rest.find(close).map(|at| at + close.len()))
+                .min()
+                .unwrap_or(rest.len());
+            constructs.push(Construct {
+                kind: ConstructKind::KramdownAttributes,
+                text: rest[..end].to_owned(),
+                span: position..position + end,
+                replaced: false,
+            });
+            position += end;
+            map.push(out.len(), position);
+            continue;
+        }
         if !in_fence && !in_raw && rest.starts_with("{:") {
             let line_end = rest.find('\n').unwrap_or(rest.len());
             let in_code_span = body[line_start..position].matches('`').count() % 2 == 1;
@@ -165,6 +217,27 @@ pub fn strip(body: &str, site: Option<&Site>, policy: TemplatePolicy) -> Preproc
     }
 }
 
+/// The length of a Liquid block starting at the beginning of `rest`, up to and including the
+/// tag holding `end_keyword` (`{% endcomment %}`), or all of `rest` when it is never closed.
+fn block_end(rest: &str, end_keyword: &str, close: &str) -> usize {
+    let mut search = 2;
+    while let Some(open) = rest[search..].find("{%") {
+        let open = search + open;
+        let Some(length) = rest[open + 2..].find(close) else {
+            break;
+        };
+        let inner = rest[open + 2..open + 2 + length]
+            .trim()
+            .trim_matches('-')
+            .trim();
+        if inner == end_keyword {
+            return open + 2 + length + close.len();
+        }
+        search = open + 2;
+    }
+    rest.len()
+}
+
 /// `{: .class #id key="value"}`, `{:.class}`, `{::comment}`, `{::options … /}`.
 fn is_attribute_list(list: &str) -> bool {
     let inner = list.trim_start_matches('{').trim_end_matches('}');
@@ -194,16 +267,46 @@ fn is_attribute_list(list: &str) -> bool {
 
 fn site_variable(inner: &str, site: Option<&Site>) -> Option<String> {
     let site = site?;
-    let variable = inner.split('|').next().unwrap_or("").trim();
+    let mut parts = inner.split('|').map(str::trim);
+    let variable = parts.next().unwrap_or("");
+    let filters: Vec<&str> = parts.collect();
+    let base = || {
+        site.baseurl
+            .as_deref()
+            .unwrap_or("")
+            .trim_end_matches('/')
+            .to_owned()
+    };
+    let url = || {
+        site.url
+            .as_deref()
+            .map(|url| url.trim_end_matches('/').to_owned())
+    };
+    // `{{ "/path" | relative_url }}` and `| absolute_url`, as Jekyll renders them.
+    if let [filter] = filters.as_slice() {
+        let quoted = variable.len() >= 2
+            && (variable.starts_with('"') && variable.ends_with('"')
+                || variable.starts_with('\'') && variable.ends_with('\''));
+        if quoted {
+            let path = &variable[1..variable.len() - 1];
+            let path = if path.starts_with('/') || path.is_empty() {
+                path.to_owned()
+            } else {
+                format!("/{path}")
+            };
+            return match *filter {
+                "relative_url" => Some(format!("{}{path}", base())),
+                "absolute_url" => url().map(|url| format!("{url}{}{path}", base())),
+                _ => None,
+            };
+        }
+    }
+    if !filters.is_empty() {
+        return None;
+    }
     match variable {
-        "site.url" => site
-            .url
-            .clone()
-            .map(|url| url.trim_end_matches('/').to_owned()),
-        "site.baseurl" => site
-            .baseurl
-            .clone()
-            .map(|base| base.trim_end_matches('/').to_owned()),
+        "site.url" => url(),
+        "site.baseurl" => site.baseurl.as_ref().map(|_| base()),
         "site.title" => site.title.clone(),
         _ => None,
     }
@@ -259,6 +362,28 @@ mod tests {
             TemplatePolicy::Drop,
         );
         assert_eq!(result.text, "![x](https://news.example.cn/blog/a.jpg)");
+        let result = strip(
+            "[a]({{ \"/docs/x/\" | relative_url }}) [b]({{ '/y.html' | absolute_url }}) {{ page.url | relative_url }}",
+            Some(&site),
+            TemplatePolicy::Drop,
+        );
+        assert_eq!(
+            result.text,
+            "[a](/blog/docs/x/) [b](https://news.example.cn/blog/y.html) "
+        );
+    }
+
+    #[test]
+    fn comment_blocks_are_dropped_whole() {
+        let body =
+            "甲{% comment %}内部备注{% endcomment %}乙\n\n{::comment}\n草稿\n{:/comment}\n丙";
+        let result = strip_default(body);
+        assert_eq!(result.text, "甲乙\n\n\n丙");
+        assert_eq!(result.constructs.len(), 2);
+        assert_eq!(
+            result.constructs[0].text,
+            "{% comment %}内部备注{% endcomment %}"
+        );
     }
 
     #[test]

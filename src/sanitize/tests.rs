@@ -170,5 +170,17 @@ fn what_goes_with_a_dropped_element_is_one_removal() {
 fn kramdown_extensions_end_markers_are_recognised() {
     let body = clean("{::comment}\n备注\n{:/comment}\n\n正文");
     assert!(!body.text().contains("{:/"), "{:?}", body.text());
-    assert_eq!(body.constructs().len(), 2);
+    // The comment extension hides its content: one construct, the whole block.
+    assert!(!body.text().contains("备注"), "{:?}", body.text());
+    assert_eq!(body.constructs().len(), 1);
+}
+
+#[test]
+fn a_link_inside_a_link_is_unwrapped() {
+    let body = clean("<p><span href=\"http://quote.example.cn/a\">股票<a href=\"http://quote.example.cn/b\">代码</a></span></p>");
+    assert_eq!(
+        body.xhtml(),
+        "<p><a href=\"http://quote.example.cn/a\">股票代码</a></p>"
+    );
+    assert_eq!(body.links().len(), 1);
 }

@@ -94,6 +94,9 @@ struct Walker<'p> {
     images: Vec<Image>,
     removals: Vec<Removal>,
     dropped: Vec<usize>,
+    /// How many kept links the walk is inside: a link in a link is unwrapped (XHTML forbids
+    /// it; `<span href>` around a real link, as news sites write, would make one).
+    link_depth: usize,
 }
 
 pub fn build(html: &str, policy: &Policy, fallback_at: usize) -> Built {
@@ -107,6 +110,7 @@ pub fn build(html: &str, policy: &Policy, fallback_at: usize) -> Built {
         images: Vec::new(),
         removals: Vec::new(),
         dropped: Vec::new(),
+        link_depth: 0,
     };
     // The fragment's root holds an <html> element that holds the content.
     for child in document.tree.root().children() {
@@ -202,6 +206,9 @@ impl Walker<'_> {
                 });
             }
             self.block_break(name);
+            return Some(Close::Unwrapped(name));
+        }
+        if name == "a" && self.link_depth > 0 {
             return Some(Close::Unwrapped(name));
         }
         let span = self.at(node);
@@ -308,6 +315,9 @@ impl Walker<'_> {
             return None;
         }
         self.out.push('>');
+        if name == "a" {
+            self.link_depth += 1;
+        }
         Some(Close::Kept {
             name,
             span,
@@ -351,6 +361,7 @@ impl Walker<'_> {
         self.out.push_str(name);
         self.out.push('>');
         if name == "a" {
+            self.link_depth -= 1;
             let text = normalise_text(&self.text[text_start..]);
             if let Some((raw, url, problem)) = href {
                 self.links.push(Link {

@@ -64,7 +64,11 @@ pub fn check(raw: &str, is_image: bool, policy: &Policy) -> UrlVerdict {
             },
         };
     }
-    if let Some(rest) = cleaned.strip_prefix("//") {
+    // Browsers read `\` as `/` in http(s) URLs, so `\\host/path` and `/\host/path` are
+    // protocol-relative too (and kept as written, they would pass for relative links).
+    let protocol_relative =
+        cleaned.starts_with(['/', '\\']) && cleaned[1..].starts_with(['/', '\\']);
+    if let Some(rest) = cleaned.get(2..).filter(|_| protocol_relative) {
         let url = format!("https://{rest}");
         return match url::Url::parse(&url) {
             Ok(_) if policy.rewrites_protocol_relative() => UrlVerdict::Keep {
@@ -203,6 +207,20 @@ mod tests {
                 rewritten_from_protocol_relative: true
             }
         );
+        for raw in [
+            "\\\\evil.example/x",
+            "/\\evil.example/x",
+            "\\/evil.example/x",
+        ] {
+            assert_eq!(
+                verdict(raw),
+                UrlVerdict::Keep {
+                    url: "https://evil.example/x".into(),
+                    rewritten_from_protocol_relative: true
+                },
+                "{raw}"
+            );
+        }
     }
 
     #[test]

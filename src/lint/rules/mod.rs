@@ -3,3 +3,5 @@
 pub mod content;
 pub mod encoding;
 pub mod front_matter;
+pub mod html;
+pub mod links;
