@@ -200,22 +200,10 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
     let pre = template::strip(body, site, policy.templates());
     let to_file = |pre_offset: usize| base + pre.map.map(pre_offset).min(body.len());
 
-    let mut removals: Vec<Removal> = pre
-        .constructs
-        .iter()
-        .filter(|construct| !construct.replaced)
-        .map(|construct| Removal {
-            reason: RemovalReason::Template,
-            element: String::new(),
-            detail: construct.text.clone(),
-            span: base + construct.span.start..base + construct.span.end,
-            text: if policy.templates() == TemplatePolicy::Drop {
-                construct.text.clone()
-            } else {
-                String::new()
-            },
-        })
-        .collect();
+    // Template constructs are listed in `constructs()`, not as removals: the text they stood
+    // for never was visible (Jekyll renders Liquid before anything else), see
+    // `input_visible_text`.
+    let mut removals: Vec<Removal> = Vec::new();
     let constructs = pre
         .constructs
         .iter()
@@ -318,11 +306,13 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
     }
 }
 
-/// The visible text of a body before sanitizing: its Markdown rendered as is, scripts and
-/// styles excluded. What [`CleanBody::text`] keeps plus the text of [`CleanBody::removals`]
-/// is this text: the corpus check and the property tests hold the sanitizer to it.
-pub fn input_visible_text(post: &Post) -> String {
-    let rendered = markdown::render(post.body());
+/// The visible text of a body before sanitizing: its Markdown rendered as it is after the
+/// template stage (Liquid is rendered first, as Jekyll does), scripts and styles excluded.
+/// What [`CleanBody::text`] keeps plus the text of [`CleanBody::removals`] is this text: the
+/// corpus check and the property tests hold the sanitizer to it.
+pub fn input_visible_text(post: &Post, site: Option<&Site>, policy: &Policy) -> String {
+    let pre = template::strip(post.body(), site, policy.templates());
+    let rendered = markdown::render(&pre.text);
     let mut text = String::new();
     tree::visible_text(
         scraper::Html::parse_fragment(&rendered.html).tree.root(),

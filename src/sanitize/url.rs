@@ -128,7 +128,12 @@ fn is_raster_data_image(url: &str) -> bool {
         "data:image/webp",
     ]
     .iter()
-    .any(|prefix| lower.starts_with(prefix))
+    .any(|prefix| {
+        // The type ends there: `data:image/png3,…` or `data:image/pngx;…` is not PNG.
+        lower
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with([';', ',']))
+    })
 }
 
 /// The host of an absolute http(s) URL, lowercased.
@@ -195,6 +200,10 @@ mod tests {
         assert!(matches!(
             check("data:image/png;base64,AAAA", true, &Policy::default()),
             UrlVerdict::Keep { .. }
+        ));
+        assert!(matches!(
+            check("data:image/png3;base64,AAAA", true, &Policy::default()),
+            UrlVerdict::Refused { .. }
         ));
     }
 

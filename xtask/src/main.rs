@@ -26,7 +26,7 @@ pub type DynResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
 const TASKS: &[(&str, &str)] = &[
     (
         "bench",
-        "time `newsbundle lint` on generated archives beside `cat` (see `bench --help`)",
+        "time `newsbundle lint` beside `cat`, and sanitize beside ammonia (see `bench --help`)",
     ),
     (
         "ci",
@@ -34,7 +34,7 @@ const TASKS: &[(&str, &str)] = &[
     ),
     (
         "corpus",
-        "lint the real archives in ../shared/corpus and compare with xtask/corpus-summary.json",
+        "lint and sanitize the real archives in ../shared/corpus; compare with xtask/corpus-summary.json",
     ),
     (
         "fuzz",
