@@ -5,8 +5,9 @@
 //! element) or that holds an executable construct: an element or attribute the policy does
 //! not allow, an event handler, `style`, `srcdoc` or `formaction`, a URL that is not
 //! http(s), mailto, relative or (on `img src`) a raster `data:image`, or `javascript:`,
-//! `vbscript:` or `data:` in an attribute whose value is more than text. The same checks as
-//! `tests/sanitize.rs` (kept short here; that file explains them). The bytes are a whole
+//! `vbscript:` or `data:` in any other attribute whose value is more than text. The same
+//! checks as the property tests in `tests/sanitize.rs` (kept short here; that file explains
+//! them). The bytes are a whole
 //! file, so seeds with and without front matter both work. This target does not check
 //! idempotence or text conservation (the property tests do) nor the lint rules.
 
@@ -56,30 +57,37 @@ fn check(xhtml: &str, policy: &Policy) -> Result<(), String> {
                 return Err(format!("<{name} {attribute}> is not allowed"));
             }
             let raster = is_raster_data_image(name, attribute, value);
-            if matches!(attribute, "href" | "src" | "cite") && !raster {
+            let is_url = matches!(attribute, "href" | "src" | "cite");
+            if is_url && !raster {
                 let url: String = value
                     .trim_matches(|c: char| c <= ' ')
                     .chars()
                     .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
                     .collect();
-                let scheme = url.split_once(':').map(|(scheme, _)| scheme).filter(|scheme| {
-                    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                        && scheme
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-                });
+                let scheme = url
+                    .split_once(':')
+                    .map(|(scheme, _)| scheme)
+                    .filter(|scheme| {
+                        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                            && scheme
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                    });
                 let allowed = match scheme {
                     Some(scheme) => matches!(
                         scheme.to_ascii_lowercase().as_str(),
                         "http" | "https" | "mailto"
                     ),
-                    None => !url.starts_with("//") && !url.starts_with("/\\"),
+                    // Protocol-relative (`\` is `/` to a browser) is rewritten to https.
+                    None => !(url.starts_with(['/', '\\']) && url[1..].starts_with(['/', '\\'])),
                 };
                 if !allowed {
                     return Err(format!("<{name} {attribute}={value:?}> is not allowed"));
                 }
             }
-            if raster || TEXT_ATTRIBUTES.contains(&attribute) {
+            // A URL that passed is http(s), mailto or relative: `javascript:` in its path
+            // (`/javascript:/x`) is no scheme.
+            if raster || is_url || TEXT_ATTRIBUTES.contains(&attribute) {
                 continue;
             }
             let squashed: String = value
@@ -91,7 +99,9 @@ fn check(xhtml: &str, policy: &Policy) -> Result<(), String> {
                 .iter()
                 .any(|scheme| squashed.contains(scheme))
             {
-                return Err(format!("<{name} {attribute}={value:?}> holds a script scheme"));
+                return Err(format!(
+                    "<{name} {attribute}={value:?}> holds a script scheme"
+                ));
             }
         }
     }
