@@ -497,50 +497,11 @@ fn cpu_model() -> String {
 // ---------------------------------------------------------------------------------
 // Driver
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives one level below the workspace root")
-        .to_path_buf()
-}
-
 fn target_dir(root: &Path) -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(d) => root.join(d),
         None => root.join("target"),
     }
-}
-
-/// `cargo build --release -p newsbundle`, returning the path of the built binary.
-fn build_release(root: &Path) -> DynResult<PathBuf> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    eprintln!("xtask bench: cargo build --release -p newsbundle");
-    let out = Command::new(cargo)
-        .current_dir(root)
-        .args(["build", "--release", "-p", "newsbundle"])
-        .arg("--message-format=json-render-diagnostics")
-        .stderr(Stdio::inherit())
-        .output()?;
-    if !out.status.success() {
-        return Err("`cargo build --release -p newsbundle` failed; \
-                    use --bin PATH to benchmark another binary"
-            .into());
-    }
-    // The artifact message of the `newsbundle` binary carries its path.
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
-        let is_bin = msg["reason"] == "compiler-artifact"
-            && msg["target"]["name"] == "newsbundle"
-            && msg["target"]["kind"]
-                .as_array()
-                .is_some_and(|k| k.iter().any(|k| k == "bin"));
-        if let (true, Some(exe)) = (is_bin, msg["executable"].as_str()) {
-            return Ok(PathBuf::from(exe));
-        }
-    }
-    Err("cargo built no `newsbundle` binary".into())
 }
 
 // ---------------------------------------------------------------------------------
@@ -641,7 +602,7 @@ fn run_optimized(args: &[String]) -> DynResult {
          running `cargo run --release -p xtask -- bench`"
     );
     let status = workspace::cargo()
-        .current_dir(workspace_root())
+        .current_dir(workspace::root())
         .args(["run", "--release", "-p", "xtask", "--", "bench"])
         .args(args)
         .status()
@@ -675,7 +636,7 @@ pub fn run(args: &[String]) -> DynResult {
         (None, false) => 3,
     };
 
-    let root = workspace_root();
+    let root = workspace::root();
     let target = target_dir(&root);
     let base = opts
         .keep
@@ -687,7 +648,7 @@ pub fn run(args: &[String]) -> DynResult {
 
     let bin = match &opts.bin {
         Some(b) => b.clone(),
-        None => build_release(&root)?,
+        None => workspace::build_newsbundle(&root, true)?,
     };
 
     // Label the linter row by the binary's file name, so a `--bin` stand-in is obvious.

@@ -1,8 +1,7 @@
 //! Where the workspace is and how to build `newsbundle`, for the tasks that run the real
-//! binary (`corpus`) or cargo itself (`ci`, `fuzz`).
+//! binary (`bench`, `corpus`) or cargo itself (`ci`, `fuzz`).
 //!
-//! It only locates and builds; it runs no task. (`bench` keeps its own copy of these few
-//! lines from before this module existed.)
+//! It only locates and builds; it runs no task.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
