@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod export;
 pub mod lint;
 pub mod output;
 pub mod parse;

@@ -192,11 +192,33 @@ impl Default for Options {
 
 /// Lint every input of an archive: one report per file, sorted by path.
 pub fn run(archive: &Archive, config: &Config, options: &Options) -> Vec<FileReport> {
-    let (mut reports, summaries): (Vec<FileReport>, Vec<Option<PostSummary>>) = archive
+    run_keeping(archive, config, options, |_, _| ()).0
+}
+
+/// Lint like [`run`], and keep what `keep` makes of each post and its sanitized body (the
+/// exports keep both, so that nothing is read, parsed or sanitized twice). The kept values
+/// come with the index of their input in `archive.inputs`.
+pub fn run_keeping<T: Send>(
+    archive: &Archive,
+    config: &Config,
+    options: &Options,
+    keep: impl Fn(Post, CleanBody) -> T + Sync,
+) -> (Vec<FileReport>, Vec<(usize, T)>) {
+    let outcomes: Vec<(FileReport, Option<PostSummary>, Option<T>)> = archive
         .inputs
         .par_iter()
-        .map(|input| lint_input(input, archive, config, options))
-        .unzip();
+        .map(|input| lint_input(input, archive, config, options, &keep))
+        .collect();
+    let mut reports = Vec::with_capacity(outcomes.len());
+    let mut summaries = Vec::with_capacity(outcomes.len());
+    let mut kept = Vec::new();
+    for (position, (report, summary, value)) in outcomes.into_iter().enumerate() {
+        reports.push(report);
+        summaries.push(summary);
+        if let Some(value) = value {
+            kept.push((position, value));
+        }
+    }
 
     // Cross-post rules, over the posts that were read.
     let mut index = ArchiveIndex::default();
@@ -257,7 +279,7 @@ pub fn run(archive: &Archive, config: &Config, options: &Options) -> Vec<FileRep
         reports.push(FileReport::unreadable(path.clone(), reason.clone()));
     }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
-    reports
+    (reports, kept)
 }
 
 fn site_language<'a>(input: &Input, archive: &'a Archive) -> Option<&'a str> {
@@ -266,17 +288,19 @@ fn site_language<'a>(input: &Input, archive: &'a Archive) -> Option<&'a str> {
         .and_then(|site| archive.sites[site].lang.as_deref())
 }
 
-fn lint_input(
+fn lint_input<T>(
     input: &Input,
     archive: &Archive,
     config: &Config,
     options: &Options,
-) -> (FileReport, Option<PostSummary>) {
+    keep: &(impl Fn(Post, CleanBody) -> T + Sync),
+) -> (FileReport, Option<PostSummary>, Option<T>) {
     let post = match parse::load(input, archive, options.max_file_size) {
         Ok(post) => post,
         Err(error) => {
             return (
                 FileReport::unreadable(input.path.clone(), source::describe_io(&error)),
+                None,
                 None,
             )
         }
@@ -298,7 +322,7 @@ fn lint_input(
         post.text(),
         diagnostics,
     );
-    (report, Some(summary))
+    (report, Some(summary), Some(keep(post, body)))
 }
 
 /// Run every post rule over one post.

@@ -1,0 +1,1 @@
+//! epub export (being written).

@@ -1,0 +1,1 @@
+//! json export (being written).

@@ -1,0 +1,299 @@
+//! Export: sanitized posts to portable formats — EPUB for e-readers, Markdown for other
+//! platforms, JSON for everything else — each format one file implementing [`Exporter`].
+//!
+//! [`prepare`] runs the pipeline once (read, parse, sanitize, lint) and keeps, for every post,
+//! its typed front matter, its [`CleanBody`] and its diagnostics: no exporter touches the raw
+//! body. Files that cannot be read are [`Rejected`] with the reason; pages of a Jekyll site are
+//! [`Skipped`] (they are not posts). Everything else is exported, even a post with broken
+//! front matter (its title and date then come from the file name). This module does not print
+//! and does not decide where outputs go; `cli` does.
+
+pub mod epub;
+pub mod json;
+pub mod markdown;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, TimeZone};
+use thiserror::Error;
+
+use crate::config::Config;
+use crate::lint;
+use crate::output::OutputError;
+use crate::parse::Post;
+use crate::report::{FileReport, FileStatus, Located};
+use crate::sanitize::CleanBody;
+use crate::source::{self, Site};
+
+/// One post ready for export.
+#[derive(Debug)]
+pub struct ExportPost {
+    /// The path as shown to the user.
+    pub path: String,
+    /// The path relative to its site root (or to the directory given on the command line),
+    /// with `/` separators: what output layouts are built from.
+    pub relative_path: String,
+    /// SHA-256 of the input file's bytes, lowercase hex.
+    pub sha256: String,
+    pub post: Post,
+    pub body: CleanBody,
+    /// The title, or one made from the file name.
+    pub title: String,
+    /// The front matter date as an instant (site time zone applied), or else the file name's
+    /// date at midnight in the site's zone (UTC without one). `None` when neither exists.
+    pub date: Option<DateTime<FixedOffset>>,
+    /// The post's `lang`, or the site's.
+    pub language: Option<String>,
+    /// What `lint` found in this post, located.
+    pub diagnostics: Vec<Located>,
+    /// Index into [`Export::sites`].
+    pub site: Option<usize>,
+}
+
+/// A file that could not be exported, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejected {
+    pub path: String,
+    pub reason: String,
+}
+
+/// A file that was read but is not a post (a page or static file of a Jekyll site).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+/// The archive, ready for the exporters.
+#[derive(Debug, Default)]
+pub struct Export {
+    /// Sorted by date (undated last), then path: the same order on every run.
+    pub posts: Vec<ExportPost>,
+    pub rejected: Vec<Rejected>,
+    pub skipped: Vec<Skipped>,
+    pub sites: Vec<Site>,
+    /// Every file's lint report, as `lint` gives it (for `report.json`).
+    pub reports: Vec<FileReport>,
+}
+
+impl Export {
+    /// The site most posts belong to: where the book title and language come from.
+    pub fn main_site(&self) -> Option<&Site> {
+        let mut counts: HashMap<usize, usize> = HashMap::new();
+        for post in &self.posts {
+            if let Some(site) = post.site {
+                *counts.entry(site).or_default() += 1;
+            }
+        }
+        counts
+            .into_iter()
+            .max_by_key(|(site, count)| (*count, std::cmp::Reverse(*site)))
+            .map(|(site, _)| &self.sites[site])
+    }
+}
+
+/// How the table of contents of a book is grouped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum GroupBy {
+    Category,
+    Year,
+    /// Year, then month (the default).
+    #[default]
+    Month,
+    None,
+}
+
+/// The tree and front matter dialect of a Markdown export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// `_posts/YYYY-MM-DD-slug.md`, YAML front matter.
+    #[default]
+    Jekyll,
+    /// `content/posts/slug.md`, TOML `+++` front matter with Hugo's field names.
+    Hugo,
+    /// `content/posts/slug.md`, TOML `+++` front matter with Zola's field names (`taxonomies`).
+    Zola,
+}
+
+/// Settings of an export, with their defaults.
+#[derive(Clone, Debug)]
+pub struct ExportOptions {
+    /// Book title; default: the site's `title`, else the directory name.
+    pub title: Option<String>,
+    /// Book language; default: the site's `lang`, else the most common post `lang`, else `und`.
+    pub language: Option<String>,
+    pub group_by: GroupBy,
+    /// A book holds at most this many posts; more make volumes. Default 2,000.
+    pub max_posts_per_volume: usize,
+    pub layout: Layout,
+    /// The time written into outputs that need one (EPUB `dcterms:modified`):
+    /// `SOURCE_DATE_EPOCH` when set, else the newest post's date, else the Unix epoch.
+    pub timestamp: DateTime<FixedOffset>,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            title: None,
+            language: None,
+            group_by: GroupBy::default(),
+            max_posts_per_volume: 2_000,
+            layout: Layout::default(),
+            timestamp: DateTime::UNIX_EPOCH.fixed_offset(),
+        }
+    }
+}
+
+/// What an exporter gets.
+pub struct ExportContext<'a> {
+    pub export: &'a Export,
+    pub options: &'a ExportOptions,
+    /// Where to write: a file for `epub`, `json` and `jsonl`, a directory for `markdown`.
+    /// The caller writes it atomically and checks it may be replaced.
+    pub destination: &'a Path,
+}
+
+#[derive(Debug, Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    #[error("cannot make {format}: {reason}")]
+    Format {
+        format: &'static str,
+        reason: String,
+    },
+}
+
+/// One output format. Small on purpose: a name, and `export`.
+pub trait Exporter {
+    /// `epub`, `markdown`, `json`, `jsonl`.
+    fn name(&self) -> &'static str;
+
+    /// Write the format to `context.destination`; return the files written.
+    fn export(&self, context: &ExportContext<'_>) -> Result<Vec<PathBuf>, ExportError>;
+}
+
+/// Run the pipeline over `paths` once and keep everything the exporters need.
+pub fn prepare(paths: &[PathBuf], config: &Config, lint_options: &lint::Options) -> Export {
+    let archive = source::discover(paths);
+    let roots: Vec<PathBuf> = paths.to_vec();
+    let (reports, kept) =
+        lint::run_keeping(&archive, config, lint_options, |post, body| (post, body));
+    let report_of: HashMap<&str, &FileReport> = reports
+        .iter()
+        .map(|report| (report.path.as_str(), report))
+        .collect();
+
+    let mut export = Export::default();
+    for (index, (post, body)) in kept {
+        let input = &archive.inputs[index];
+        let site = input.site.map(|site| &archive.sites[site]);
+        if site.is_some() && !post.file_name.in_posts_dir {
+            export.skipped.push(Skipped {
+                path: post.path.clone(),
+                reason: "a page or static file of the Jekyll site, not a post".to_owned(),
+            });
+            continue;
+        }
+        let diagnostics = report_of
+            .get(post.path.as_str())
+            .map(|report| report.diagnostics.clone())
+            .unwrap_or_default();
+        let sha256 = source::read(input, lint_options.max_file_size)
+            .map(|bytes| sha256_hex(&bytes))
+            .unwrap_or_default();
+        let zone = site.and_then(|site| site.timezone);
+        let date = post
+            .front_matter
+            .date
+            .as_ref()
+            .and_then(|date| date.parsed.ok())
+            .and_then(|value| {
+                value.resolve(zone).or_else(|| {
+                    FixedOffset::east_opt(0)?
+                        .from_local_datetime(&value.local)
+                        .single()
+                })
+            })
+            .or_else(|| {
+                let day = post
+                    .file_name
+                    .date
+                    .as_ref()?
+                    .as_ref()
+                    .ok()?
+                    .and_hms_opt(0, 0, 0)?;
+                match zone {
+                    Some(zone) => zone
+                        .from_local_datetime(&day)
+                        .earliest()
+                        .map(|instant| instant.fixed_offset()),
+                    None => FixedOffset::east_opt(0)?.from_local_datetime(&day).single(),
+                }
+            });
+        let language = post
+            .front_matter
+            .lang
+            .clone()
+            .or_else(|| site.and_then(|site| site.lang.clone()));
+        let relative_path = relative_path(&post.path, site, &roots);
+        export.posts.push(ExportPost {
+            path: post.path.clone(),
+            relative_path,
+            sha256,
+            title: post.display_title(),
+            date,
+            language,
+            diagnostics,
+            site: input.site,
+            body,
+            post,
+        });
+    }
+    for report in &reports {
+        if let FileStatus::Unreadable(reason) = &report.status {
+            export.rejected.push(Rejected {
+                path: report.path.clone(),
+                reason: reason.clone(),
+            });
+        }
+    }
+    export.posts.sort_by(|a, b| match (a.date, b.date) {
+        (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.path.cmp(&b.path)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.path.cmp(&b.path),
+    });
+    export.sites = archive.sites;
+    export.reports = reports;
+    export
+}
+
+/// The path below the site root, or below the command-line directory it was found in.
+fn relative_path(path: &str, site: Option<&Site>, roots: &[PathBuf]) -> String {
+    let path_buf = Path::new(path);
+    let base = site
+        .map(|site| site.root.clone())
+        .filter(|root| path_buf.starts_with(root))
+        .or_else(|| {
+            roots
+                .iter()
+                .find(|root| path_buf.starts_with(root) && path_buf != root.as_path())
+                .cloned()
+        });
+    let relative = match base {
+        Some(base) => path_buf
+            .strip_prefix(&base)
+            .unwrap_or(path_buf)
+            .to_path_buf(),
+        None => PathBuf::from(path_buf.file_name().unwrap_or_default()),
+    };
+    relative.to_string_lossy().replace('\\', "/")
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
