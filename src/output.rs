@@ -7,8 +7,13 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+/// The file that marks a directory as written by newsbundle (so it may be replaced).
+pub const MARKER: &str = ".newsbundle";
+
 #[derive(Debug, Error)]
 pub enum OutputError {
+    #[error("{path} exists and was not written by newsbundle: use --force to replace it")]
+    NotOurs { path: String },
     #[error("output {output} is inside the input {input}: newsbundle never writes into an archive it reads")]
     InsideInput { output: String, input: String },
     #[error("cannot write {path}: {reason}")]
@@ -55,6 +60,98 @@ fn absolute(path: &Path) -> PathBuf {
             _ => return absolute,
         }
     }
+}
+
+/// A new empty temporary directory beside `output` (same file system, so renames are atomic).
+pub fn temporary_sibling(output: &Path) -> Result<PathBuf, OutputError> {
+    let parent = output
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = output
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = parent.join(format!(".{name}.newsbundle-{}", std::process::id()));
+    let error = |error: io::Error| OutputError::Write {
+        path: temporary.display().to_string(),
+        reason: crate::source::describe_io(&error),
+    };
+    std::fs::create_dir_all(parent).map_err(error)?;
+    if temporary.exists() {
+        std::fs::remove_dir_all(&temporary).map_err(error)?;
+    }
+    std::fs::create_dir(&temporary).map_err(error)?;
+    Ok(temporary)
+}
+
+/// Replace the directory `output` with the finished `temporary` one: the old one (if any, and
+/// only when it carries the newsbundle marker or `force` is set) is moved aside, the new one
+/// renamed into place, the old one removed. At any moment `output` is the old directory, the
+/// new one, or absent — never a mix.
+pub fn replace_directory(temporary: &Path, output: &Path, force: bool) -> Result<(), OutputError> {
+    let error = |path: &Path, error: io::Error| OutputError::Write {
+        path: path.display().to_string(),
+        reason: crate::source::describe_io(&error),
+    };
+    std::fs::write(
+        temporary.join(MARKER),
+        concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION"), "\n"),
+    )
+    .map_err(|e| error(temporary, e))?;
+    let mut old = None;
+    if output.exists() {
+        let ours = output.join(MARKER).is_file();
+        let empty = std::fs::read_dir(output)
+            .map(|mut entries| entries.next().is_none())
+            .unwrap_or(false);
+        if !(ours || empty || force) {
+            return Err(OutputError::NotOurs {
+                path: output.display().to_string(),
+            });
+        }
+        let aside = temporary.with_extension("old");
+        std::fs::rename(output, &aside).map_err(|e| error(output, e))?;
+        old = Some(aside);
+    }
+    std::fs::rename(temporary, output).map_err(|e| error(output, e))?;
+    if let Some(old) = old {
+        let _ = if old.is_dir() {
+            std::fs::remove_dir_all(&old)
+        } else {
+            std::fs::remove_file(&old)
+        };
+    }
+    Ok(())
+}
+
+/// Move the finished files from `temporary` into `directory`, each by an atomic rename. A
+/// file already there is replaced only when `ours(path)` says newsbundle wrote it, or `force`.
+/// Every destination is checked before anything is moved.
+pub fn move_files(
+    files: &[PathBuf],
+    directory: &Path,
+    force: bool,
+    ours: &dyn Fn(&Path) -> bool,
+) -> Result<Vec<PathBuf>, OutputError> {
+    let mut moves = Vec::new();
+    for file in files {
+        let name = file.file_name().unwrap_or_default();
+        let destination = directory.join(name);
+        if destination.exists() && !force && !ours(&destination) {
+            return Err(OutputError::NotOurs {
+                path: destination.display().to_string(),
+            });
+        }
+        moves.push((file.clone(), destination));
+    }
+    for (from, to) in &moves {
+        std::fs::rename(from, to).map_err(|error| OutputError::Write {
+            path: to.display().to_string(),
+            reason: crate::source::describe_io(&error),
+        })?;
+    }
+    Ok(moves.into_iter().map(|(_, to)| to).collect())
 }
 
 /// Write `bytes` to `path` through a temporary sibling and a rename.

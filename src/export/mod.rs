@@ -172,6 +172,12 @@ pub trait Exporter {
 
     /// Write the format to `context.destination`; return the files written.
     fn export(&self, context: &ExportContext<'_>) -> Result<Vec<PathBuf>, ExportError>;
+
+    /// True when the existing file at `path` was written by this exporter, so it may be
+    /// replaced without `--force`. Directories are recognised by the CLI (a marker file).
+    fn recognises(&self, _path: &Path) -> bool {
+        false
+    }
 }
 
 /// Run the pipeline over `paths` once and keep everything the exporters need.
