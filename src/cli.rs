@@ -9,6 +9,7 @@ use thiserror::Error;
 
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Severity;
+use crate::export::{self, Export, ExportError, ExportOptions, Exporter};
 use crate::lint::{self, registry};
 use crate::output::{self, OutputError};
 use crate::parse;
@@ -34,6 +35,10 @@ pub enum Command {
     Lint(LintArgs),
     /// Print the clean XHTML of each post body: what the sanitizer makes of it.
     Sanitize(SanitizeArgs),
+    /// Convert an archive to one format: an EPUB book, a Markdown tree, JSON or JSON lines.
+    Convert(ConvertArgs),
+    /// Write every format into one directory, with a manifest and the lint report.
+    Bundle(BundleArgs),
     /// List every rule with its code, name, default severity and summary.
     Rules,
     /// Explain a rule: what it does, why, an example and how to fix it.
@@ -74,6 +79,90 @@ pub struct SanitizeArgs {
     pub output: Option<PathBuf>,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct ConvertArgs {
+    /// Files or directories; `-` reads standard input. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// The format to write.
+    #[arg(long = "to", value_enum)]
+    pub to: ExportFormat,
+    /// Where to write: a file for epub, json and jsonl (EPUB volumes go beside it), a
+    /// directory for markdown.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub export: ExportArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BundleArgs {
+    /// Files or directories; `-` reads standard input. Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// The bundle directory.
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub export: ExportArgs,
+}
+
+/// Options shared by `convert` and `bundle`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Markdown tree and front matter dialect.
+    #[arg(long, value_enum, default_value_t = LayoutArg::Jekyll)]
+    pub layout: LayoutArg,
+    /// How the book's table of contents is grouped (default: year, then month).
+    #[arg(long, value_enum, default_value_t = GroupByArg::Month)]
+    pub group_by: GroupByArg,
+    /// Split books larger than this into volumes.
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    pub max_posts_per_volume: usize,
+    /// Book title (default: `title` in _config.yml).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Book language (default: `lang` in _config.yml).
+    #[arg(long = "lang")]
+    pub language: Option<String>,
+    /// Replace an existing output that newsbundle did not write.
+    #[arg(long)]
+    pub force: bool,
+    /// Config file to use instead of the nearest newsbundle.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any newsbundle.toml.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Print nothing but errors.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also list every rejected or skipped file and every file written.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Epub,
+    Markdown,
+    Json,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    Jekyll,
+    Hugo,
+    Zola,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GroupByArg {
+    Category,
+    Year,
+    Month,
+    None,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
@@ -109,6 +198,8 @@ pub enum CliError {
     },
     #[error(transparent)]
     Write(#[from] OutputError),
+    #[error(transparent)]
+    Export(#[from] ExportError),
     #[error("{0}")]
     Usage(String),
     // Not `#[source]`: `main` prints the source chain, and the reason would show twice.
@@ -138,6 +229,11 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     let result = match cli.command {
         Command::Lint(args) => run_lint(args),
         Command::Sanitize(args) => run_sanitize(args),
+        Command::Convert(args) => {
+            let format = args.to;
+            run_export(args.paths, args.output, args.export, Some(format))
+        }
+        Command::Bundle(args) => run_export(args.paths, args.output, args.export, None),
         Command::Rules => print_rules().map(|()| Outcome::Clean),
         Command::Explain { rule } => explain(&rule).map(|()| Outcome::Clean),
     };
@@ -274,6 +370,198 @@ fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
         }
     }
     Ok(outcome)
+}
+
+fn load_config(config: &Option<PathBuf>, no_config: bool) -> Result<Config, CliError> {
+    Ok(if no_config {
+        Config::default()
+    } else if let Some(path) = config {
+        Config::load(path)?
+    } else {
+        Config::discover(&std::env::current_dir().unwrap_or_default())?
+    })
+}
+
+/// `convert` (one format) and `bundle` (`format` is `None`: every format and a manifest).
+fn run_export(
+    paths: Vec<PathBuf>,
+    output: PathBuf,
+    args: ExportArgs,
+    format: Option<ExportFormat>,
+) -> Result<Outcome, CliError> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths
+    };
+    output::ensure_outside_inputs(&output, &paths)?;
+    let config = load_config(&args.config, args.no_config)?;
+    let progress = Progress::new(args.quiet);
+
+    progress.stage("reading, checking and cleaning posts");
+    let export = export::prepare(&paths, &config, &lint::Options::default());
+    let options = ExportOptions {
+        title: args.title.clone(),
+        language: args.language.clone(),
+        group_by: match args.group_by {
+            GroupByArg::Category => export::GroupBy::Category,
+            GroupByArg::Year => export::GroupBy::Year,
+            GroupByArg::Month => export::GroupBy::Month,
+            GroupByArg::None => export::GroupBy::None,
+        },
+        max_posts_per_volume: args.max_posts_per_volume.max(1),
+        layout: match args.layout {
+            LayoutArg::Jekyll => export::Layout::Jekyll,
+            LayoutArg::Hugo => export::Layout::Hugo,
+            LayoutArg::Zola => export::Layout::Zola,
+        },
+        timestamp: timestamp(&export),
+    };
+
+    progress.stage("writing");
+    let written = match format {
+        Some(format) => write_format(&export, &options, format, &output, args.force)?,
+        None => {
+            let temporary = output::temporary_sibling(&output)?;
+            let result = export::bundle::write(&export, &options, &temporary)
+                .map_err(CliError::from)
+                .and_then(|files| {
+                    output::replace_directory(&temporary, &output, args.force)?;
+                    Ok(files
+                        .iter()
+                        .map(|file| output.join(file.strip_prefix(&temporary).unwrap_or(file)))
+                        .collect::<Vec<_>>())
+                });
+            if result.is_err() {
+                let _ = std::fs::remove_dir_all(&temporary);
+            }
+            result?
+        }
+    };
+    progress.finish();
+
+    for rejected in &export.rejected {
+        eprintln!("error: rejected {}: {}", rejected.path, rejected.reason);
+    }
+    if args.verbose {
+        for skipped in &export.skipped {
+            eprintln!("skipped {}: {}", skipped.path, skipped.reason);
+        }
+        for file in &written {
+            eprintln!("wrote {}", file.display());
+        }
+    }
+    if !args.quiet {
+        eprintln!(
+            "exported {} post{} to {}{}{}",
+            export.posts.len(),
+            if export.posts.len() == 1 { "" } else { "s" },
+            output.display(),
+            if export.rejected.is_empty() {
+                String::new()
+            } else {
+                format!(", {} rejected", export.rejected.len())
+            },
+            if export.skipped.is_empty() {
+                String::new()
+            } else {
+                format!(", {} skipped (not posts)", export.skipped.len())
+            },
+        );
+    }
+    Ok(if export.rejected.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+/// One format, written into a temporary sibling and moved into place.
+fn write_format(
+    export: &Export,
+    options: &ExportOptions,
+    format: ExportFormat,
+    output: &std::path::Path,
+    force: bool,
+) -> Result<Vec<PathBuf>, CliError> {
+    let exporter: Box<dyn Exporter> = match format {
+        ExportFormat::Epub => Box::new(export::epub::EpubExporter),
+        ExportFormat::Markdown => Box::new(export::markdown::MarkdownExporter),
+        ExportFormat::Json => Box::new(export::json::JsonExporter { lines: false }),
+        ExportFormat::Jsonl => Box::new(export::json::JsonExporter { lines: true }),
+    };
+    let temporary = output::temporary_sibling(output)?;
+    let result = (|| -> Result<Vec<PathBuf>, CliError> {
+        if format == ExportFormat::Markdown {
+            let tree = temporary.join("tree");
+            let files = exporter.export(&export::ExportContext {
+                export,
+                options,
+                destination: &tree,
+            })?;
+            output::replace_directory(&tree, output, force)?;
+            return Ok(files
+                .iter()
+                .map(|file| output.join(file.strip_prefix(&tree).unwrap_or(file)))
+                .collect());
+        }
+        let name = output.file_name().unwrap_or_default();
+        let destination = temporary.join(name);
+        let files = exporter.export(&export::ExportContext {
+            export,
+            options,
+            destination: &destination,
+        })?;
+        let directory = output
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        Ok(output::move_files(&files, directory, force, &|path| {
+            exporter.recognises(path)
+        })?)
+    })();
+    let _ = std::fs::remove_dir_all(&temporary);
+    result
+}
+
+/// `SOURCE_DATE_EPOCH` when set, else the newest post's date, else the Unix epoch.
+fn timestamp(export: &Export) -> chrono::DateTime<chrono::FixedOffset> {
+    let from_environment = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|value| value.trim().parse::<i64>().ok())
+        .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
+        .map(|instant| instant.fixed_offset());
+    from_environment
+        .or_else(|| export.posts.iter().filter_map(|post| post.date).max())
+        .unwrap_or(chrono::DateTime::UNIX_EPOCH.fixed_offset())
+}
+
+/// A spinner on a terminal for long runs; nothing when quiet or not on a terminal.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new(quiet: bool) -> Progress {
+        let bar = (!quiet && io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        });
+        Progress { bar }
+    }
+
+    fn stage(&self, message: &'static str) {
+        if let Some(bar) = &self.bar {
+            bar.set_message(message);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 fn outcome(reports: &[FileReport], fail_on: Option<Severity>) -> Outcome {

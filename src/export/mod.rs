@@ -8,6 +8,7 @@
 //! front matter (its title and date then come from the file name). This module does not print
 //! and does not decide where outputs go; `cli` does.
 
+pub mod bundle;
 pub mod epub;
 pub mod json;
 pub mod markdown;
@@ -195,6 +196,14 @@ pub fn prepare(paths: &[PathBuf], config: &Config, lint_options: &lint::Options)
     for (index, (post, body)) in kept {
         let input = &archive.inputs[index];
         let site = input.site.map(|site| &archive.sites[site]);
+        if post.file_name.stem == "_index" && post.file_name.has_extension {
+            export.skipped.push(Skipped {
+                path: post.path.clone(),
+                reason: "a section page of a Hugo or Zola site (`_index.md`), not a post"
+                    .to_owned(),
+            });
+            continue;
+        }
         if site.is_some() && !post.file_name.in_posts_dir {
             export.skipped.push(Skipped {
                 path: post.path.clone(),

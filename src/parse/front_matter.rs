@@ -3,20 +3,37 @@
 //! Every problem is recorded as a [`ParseProblem`] with a span in the file; nothing here fails.
 //! Spans of values are found by reading the block's lines (serde_yaml gives none), which is
 //! exact for the block-style front matter posts use, and falls back to the key's line.
+//!
+//! A `+++` block is TOML front matter, as Hugo and Zola write it (and as the Markdown export
+//! writes it for them): it is read into the same model. The user's own keys, which Hugo keeps
+//! under `[params]` and Zola under `[extra]`, and Zola's `[taxonomies]`, are lifted to the top
+//! level, where Jekyll keeps them; `draft` gives `published`. A lifted key already present at
+//! the top level stays in its table. Spans of lifted keys are those of their table.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 use super::date::PostDate;
+use super::toml;
 use super::yaml::{self, Value, YamlErrorKind};
 
 /// Where the front matter block is in the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FrontMatterBlock {
-    /// From the opening `---` to the end of the closing line.
+    /// From the opening `---` (or `+++`) to the end of the closing line.
     pub span: Range<usize>,
-    /// The YAML between the delimiters.
+    /// The YAML (or TOML) between the delimiters.
     pub yaml_span: Range<usize>,
+}
+
+/// The language of a front matter block.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FrontMatterFormat {
+    /// `---` … `---`: Jekyll's (and the default when there is no block).
+    #[default]
+    Yaml,
+    /// `+++` … `+++`: Hugo's and Zola's.
+    Toml,
 }
 
 /// One top-level key of the front matter, in document order.
@@ -34,6 +51,7 @@ pub struct Entry {
 /// Jekyll's front matter, typed; every key (known or not) is also kept in `entries`, in order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FrontMatter {
+    pub format: FrontMatterFormat,
     pub entries: Vec<Entry>,
     /// `None` when there is no `title` key; `Some("")` when it is empty or null.
     pub title: Option<String>,
@@ -64,16 +82,26 @@ pub const KNOWN_KEYS: &[&str] = &[
     "lang",
 ];
 
+/// Keys of TOML front matter that Hugo and Zola define and this crate reads into the typed
+/// fields or writes from them (`draft` is `published` negated; `aliases` holds the old URLs).
+pub const TOML_KNOWN_KEYS: &[&str] = &["draft", "aliases"];
+
 impl FrontMatter {
     pub fn entry(&self, key: &str) -> Option<&Entry> {
         self.entries.iter().find(|entry| entry.key == key)
+    }
+
+    /// True for a key this crate types, or (in TOML front matter) one of [`TOML_KNOWN_KEYS`].
+    pub fn is_known_key(&self, key: &str) -> bool {
+        KNOWN_KEYS.contains(&key)
+            || (self.format == FrontMatterFormat::Toml && TOML_KNOWN_KEYS.contains(&key))
     }
 
     /// Keys this crate does not type, in document order.
     pub fn unknown_entries(&self) -> impl Iterator<Item = &Entry> {
         self.entries
             .iter()
-            .filter(|entry| !KNOWN_KEYS.contains(&entry.key.as_str()))
+            .filter(|entry| !self.is_known_key(&entry.key))
     }
 
     /// The span of the `occurrence`-th (0-based) appearance of `item` among the values of
@@ -176,12 +204,18 @@ pub(crate) fn split(text: &str) -> Split {
     // Jekyll wants `---` on the very first line; blank lines before it are a common mistake
     // in real archives, so they are read through and reported.
     let mut opening = None;
+    let mut format = FrontMatterFormat::Yaml;
     for line in lines.by_ref() {
         if line.content.trim().is_empty() {
             continue;
         }
-        if line.content.trim_end() == "---" {
-            opening = Some(line);
+        match line.content.trim_end() {
+            "---" => opening = Some(line),
+            "+++" => {
+                opening = Some(line);
+                format = FrontMatterFormat::Toml;
+            }
+            _ => {}
         }
         break;
     }
@@ -201,14 +235,20 @@ pub(crate) fn split(text: &str) -> Split {
         });
     }
     let yaml_start = opening.end;
-    let closing = lines.find(|line| matches!(line.content.trim_end(), "---" | "..."));
+    let closing = lines.find(|line| match format {
+        FrontMatterFormat::Yaml => matches!(line.content.trim_end(), "---" | "..."),
+        FrontMatterFormat::Toml => line.content.trim_end() == "+++",
+    });
     let Some(closing) = closing else {
         problems.push(ParseProblem::Unterminated {
             span: opening.start..opening.start + 3,
         });
         return Split {
             block: None,
-            front_matter: FrontMatter::default(),
+            front_matter: FrontMatter {
+                format,
+                ..FrontMatter::default()
+            },
             body_start: opening.end,
             problems,
         };
@@ -218,7 +258,10 @@ pub(crate) fn split(text: &str) -> Split {
         span: opening.start..closing.end,
         yaml_span: yaml_span.clone(),
     };
-    let front_matter = read_yaml(text, yaml_span, &mut problems);
+    let front_matter = match format {
+        FrontMatterFormat::Yaml => read_yaml(text, yaml_span, &mut problems),
+        FrontMatterFormat::Toml => read_toml(text, yaml_span, &mut problems),
+    };
     Split {
         block: Some(block),
         front_matter,
@@ -302,6 +345,93 @@ fn read_yaml(text: &str, yaml_span: Range<usize>, problems: &mut Vec<ParseProble
         });
     }
     type_fields(&mut front_matter, problems);
+    front_matter
+}
+
+/// The tables of TOML front matter whose keys are lifted to the top level.
+const LIFTED_TABLES: &[&str] = &["params", "extra", "taxonomies"];
+
+fn read_toml(text: &str, toml_span: Range<usize>, problems: &mut Vec<ParseProblem>) -> FrontMatter {
+    let base = toml_span.start;
+    let mut front_matter = FrontMatter {
+        format: FrontMatterFormat::Toml,
+        ..FrontMatter::default()
+    };
+    let entries = match toml::parse(&text[toml_span]) {
+        Ok(entries) => entries,
+        Err(error) => {
+            let span = error
+                .span
+                .map_or(base..base, |span| base + span.start..base + span.end);
+            problems.push(match error.duplicate_key {
+                Some(key) => ParseProblem::DuplicateKey { span, key },
+                None => ParseProblem::InvalidYaml {
+                    span,
+                    message: error.message,
+                },
+            });
+            return front_matter;
+        }
+    };
+    let top_level: Vec<&str> = entries
+        .iter()
+        .filter(|entry| !LIFTED_TABLES.contains(&entry.key.as_str()))
+        .map(|entry| entry.key.as_str())
+        .collect();
+    let mut lifted: Vec<Entry> = Vec::new();
+    for entry in &entries {
+        let key_span = base + entry.key_span.start..base + entry.key_span.end;
+        let value_span = base + entry.value_span.start..base + entry.value_span.end;
+        match &entry.value {
+            Value::Mapping(items) if LIFTED_TABLES.contains(&entry.key.as_str()) => {
+                let mut kept = Vec::new();
+                for (key, value) in items {
+                    let key = key.to_scalar_string().unwrap_or_default();
+                    let taken = top_level.contains(&key.as_str())
+                        || lifted.iter().any(|entry| entry.key == key);
+                    if taken {
+                        kept.push((Value::String(key), value.clone()));
+                    } else {
+                        lifted.push(Entry {
+                            key,
+                            value: value.clone(),
+                            key_span: key_span.clone(),
+                            value_span: value_span.clone(),
+                        });
+                    }
+                }
+                if !kept.is_empty() {
+                    lifted.push(Entry {
+                        key: entry.key.clone(),
+                        value: Value::Mapping(kept),
+                        key_span,
+                        value_span,
+                    });
+                }
+            }
+            value => lifted.push(Entry {
+                key: entry.key.clone(),
+                value: value.clone(),
+                key_span,
+                value_span,
+            }),
+        }
+    }
+    front_matter.entries = lifted;
+    type_fields(&mut front_matter, problems);
+    if front_matter.published.is_none() {
+        if let Some(entry) = front_matter.entry("draft") {
+            match entry.value {
+                Value::Bool(draft) => front_matter.published = Some(!draft),
+                _ => problems.push(ParseProblem::WrongType {
+                    span: entry.value_span.clone(),
+                    key: entry.key.clone(),
+                    expected: "true or false",
+                    found: found_type(&entry.value),
+                }),
+            }
+        }
+    }
     front_matter
 }
 
@@ -628,5 +758,64 @@ mod tests {
             .item_span(text, &["tags"], "二", 0)
             .unwrap();
         assert_eq!(&text[second], "二");
+    }
+
+    #[test]
+    fn toml_front_matter_is_read_into_the_same_model() {
+        let text = "+++\ntitle = \"新闻\"\ndate = 2022-03-29T13:54:28+08:00\ndraft = true\naliases = [\"/old.html\"]\n\n[taxonomies]\ncategories = [\"shichang\"]\ntags = [\"市场快讯\"]\n\n[extra]\nlayout = \"post\"\nsource_url = \"https://wire.example.com/1.html\"\ncount = 3\n+++\n正文\n";
+        let split = split(text);
+        assert_eq!(split.problems, vec![]);
+        let front_matter = &split.front_matter;
+        assert_eq!(front_matter.format, FrontMatterFormat::Toml);
+        assert_eq!(front_matter.title.as_deref(), Some("新闻"));
+        assert_eq!(
+            front_matter.date.as_ref().unwrap().raw,
+            "2022-03-29T13:54:28+08:00"
+        );
+        assert!(front_matter.date.as_ref().unwrap().parsed.is_ok());
+        assert_eq!(front_matter.published, Some(false));
+        assert_eq!(front_matter.categories, ["shichang"]);
+        assert_eq!(front_matter.tags, ["市场快讯"]);
+        assert_eq!(front_matter.layout.as_deref(), Some("post"));
+        let unknown: Vec<_> = front_matter
+            .unknown_entries()
+            .map(|entry| entry.key.as_str())
+            .collect();
+        assert_eq!(unknown, ["source_url", "count"]);
+        assert_eq!(&text[split.body_start..], "正文\n");
+    }
+
+    #[test]
+    fn a_lifted_key_already_at_the_top_stays_in_its_table() {
+        let split = split("+++\ntitle = \"a\"\n[params]\ntitle = \"b\"\nx = 1\n+++\n");
+        let keys: Vec<_> = split
+            .front_matter
+            .entries
+            .iter()
+            .map(|entry| entry.key.as_str())
+            .collect();
+        assert_eq!(keys, ["title", "x", "params"]);
+        assert_eq!(split.front_matter.title.as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn broken_toml_is_reported_at_its_place() {
+        let text = "+++\ntitle = \"a\ndate = 1\n+++\n";
+        let split = split(text);
+        assert_eq!(split.front_matter.format, FrontMatterFormat::Toml);
+        let [ParseProblem::InvalidYaml { span, .. }] = &split.problems[..] else {
+            panic!("{:?}", split.problems)
+        };
+        assert!(span.start >= 4 && span.end <= text.len() - 4, "{span:?}");
+        let split = self::split("+++\ntitle = \"a\"\ntitle = \"b\"\n+++\n");
+        assert!(matches!(
+            &split.problems[..],
+            [ParseProblem::DuplicateKey { key, .. }] if key == "title"
+        ));
+        let split = self::split("+++\ntitle = \"a\"\n");
+        assert!(matches!(
+            &split.problems[..],
+            [ParseProblem::Unterminated { .. }]
+        ));
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod date;
 pub mod front_matter;
+pub mod toml;
 pub mod yaml;
 
 use std::ops::Range;
@@ -12,7 +13,7 @@ use std::ops::Range;
 use chrono::NaiveDate;
 
 pub use date::{DateError, DateValue, PostDate};
-pub use front_matter::{Entry, FrontMatter, FrontMatterBlock, ParseProblem};
+pub use front_matter::{Entry, FrontMatter, FrontMatterBlock, FrontMatterFormat, ParseProblem};
 pub use yaml::Value;
 
 use crate::source::Decoded;

@@ -4,6 +4,7 @@
 //!
 //! The stages, each its own file:
 //! 1. `template`: Liquid tags and kramdown attribute lists are found and dropped (or kept);
+//!    not in posts with TOML front matter (Hugo, Zola), which have no Liquid;
 //! 2. `trailer`: the source link and navigation lines at the end are taken out;
 //! 3. `markdown`: pulldown-cmark renders the rest, remembering where each piece came from;
 //! 4. `rewrite`: lol_html strips attributes and marks elements, noting their positions;
@@ -29,7 +30,7 @@ pub use policy::{Policy, PolicyBuilder, PolicyError, TemplatePolicy};
 pub use template::{Construct, ConstructKind};
 pub use url::{host_of, is_private_host};
 
-use crate::parse::Post;
+use crate::parse::{FrontMatterFormat, Post};
 use crate::source::Site;
 
 /// A link in the content.
@@ -191,13 +192,22 @@ impl CleanBody {
     }
 }
 
+/// The template stage: Liquid and kramdown are Jekyll's, so a post with TOML front matter
+/// (Hugo, Zola) keeps its braces as written, and nothing in it is reported as a template.
+fn preprocess(post: &Post, site: Option<&Site>, policy: &Policy) -> template::Preprocessed {
+    match post.front_matter.format {
+        FrontMatterFormat::Toml => template::literal(post.body()),
+        FrontMatterFormat::Yaml => template::strip(post.body(), site, policy.templates()),
+    }
+}
+
 /// Sanitize the body of `post` under `policy`. Never fails.
 pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody {
     let body = post.body();
     let base = post.body_span.start;
     let site_host = site.and_then(|site| site.url.as_deref()).and_then(host_of);
 
-    let pre = template::strip(body, site, policy.templates());
+    let pre = preprocess(post, site, policy);
     let to_file = |pre_offset: usize| base + pre.map.map(pre_offset).min(body.len());
 
     // Template constructs are listed in `constructs()`, not as removals: the text they stood
@@ -311,7 +321,7 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
 /// What [`CleanBody::text`] keeps plus the text of [`CleanBody::removals`] is this text: the
 /// corpus check and the property tests hold the sanitizer to it.
 pub fn input_visible_text(post: &Post, site: Option<&Site>, policy: &Policy) -> String {
-    let pre = template::strip(post.body(), site, policy.templates());
+    let pre = preprocess(post, site, policy);
     let rendered = markdown::render(&pre.text);
     let mut text = String::new();
     tree::visible_text(

@@ -60,6 +60,15 @@ pub struct Preprocessed {
     pub constructs: Vec<Construct>,
 }
 
+/// The body as it is, for posts that are not Jekyll's (Hugo and Zola do not run Liquid).
+pub fn literal(body: &str) -> Preprocessed {
+    Preprocessed {
+        text: body.to_owned(),
+        map: OffsetMap::identity(),
+        constructs: Vec::new(),
+    }
+}
+
 pub fn strip(body: &str, site: Option<&Site>, policy: TemplatePolicy) -> Preprocessed {
     let mut out = String::with_capacity(body.len());
     let mut map = OffsetMap::identity();

@@ -1,5 +1,6 @@
-//! `cargo xtask bench`: times `newsbundle lint` on synthetic archives beside `cat`, and the
-//! body pipeline (`sanitize::sanitize`) beside `ammonia::clean` on the same bodies.
+//! `cargo xtask bench`: times `newsbundle lint` on synthetic archives beside `cat`, the
+//! body pipeline (`sanitize::sanitize`) beside `ammonia::clean` on the same bodies, and
+//! `newsbundle bundle` beside pandoc making EPUB and GFM of the same posts (`export.rs`).
 //!
 //! What it does:
 //! - runs optimized: the body pipeline is timed in this process, so when xtask itself was
@@ -23,10 +24,16 @@
 //!   policy, as `lint` uses it: links, templates, trailer, XHTML all included) and
 //!   `ammonia::clean(post.body())` (its default policy) over all bodies; MB/s are body
 //!   bytes / 10^6 / median pass time, and the ratio newsbundle/ammonia is of those MB/s;
+//! - then, once, the export rows (see `export.rs`): `newsbundle bundle` on the 10,000-post
+//!   archive and pandoc converting 1,000 of the same posts to EPUB 3 and to GFM, with
+//!   posts/s, peak RSS and the ratios; pandoc rows are skipped with a note when pandoc is
+//!   not installed;
 //! - writes everything to `target/bench-results.json`.
 //!
 //! What it does not do: it is a benchmark, not a test. It never fails because a
-//! target is missed (only when a run fails: exit code other than 0 or 1, or a signal),
+//! target is missed (only when a run fails: exit code other than 0 or 1, or a signal; a
+//! failed `bundle` row is reported at the end, after every other row; a failed or missing
+//! pandoc never fails it),
 //! does not pin CPUs, drop caches or otherwise control the machine, and does not judge
 //! the linter's output beyond its exit code. The body pipeline always measures the library
 //! compiled into xtask (`--bin` changes only the lint row). ammonia does less than
@@ -47,13 +54,18 @@ use serde::Serialize;
 use crate::generate::{self, Archive};
 use crate::{workspace, DynResult};
 
+mod export;
+
 pub const USAGE: &str = "\
 usage: cargo xtask bench [OPTIONS]
 
 Generates synthetic Jekyll archives and times `newsbundle lint --format json <dir>`
 beside `cat` of the same files (the I/O floor), then, in-process and single-threaded,
-`sanitize::sanitize` beside `ammonia::clean` on the same bodies. Reports medians.
-Runs itself in release mode (`cargo run --release -p xtask`) when not built so.
+`sanitize::sanitize` beside `ammonia::clean` on the same bodies; then
+`newsbundle bundle --quiet <archive> -o <tmp>` on one archive beside pandoc converting
+a subset of the same posts to EPUB 3 and to GFM (one pandoc process per format).
+Reports medians. Runs itself in release mode (`cargo run --release -p xtask`) when not
+built so.
 
 options:
   --sizes N,N,...  post counts to benchmark (default: 10000,100000)
@@ -63,12 +75,24 @@ options:
   --keep DIR       generate/reuse archives in DIR/<posts>/ instead of
                    target/bench-archives/<posts>/
   --bin PATH       benchmark this binary instead of building newsbundle (it is run
-                   as `PATH lint --format json <dir>`; the body rows always measure
-                   the library built into xtask)
+                   as `PATH lint --format json <dir>` and `PATH bundle ...`; the body
+                   rows always measure the library built into xtask)
+  --skip-lint      leave out the lint and body rows (the --sizes loop)
+  --skip-bundle    leave out the `bundle` row
+  --skip-pandoc    leave out the pandoc rows (they are skipped anyway, with a note,
+                   when pandoc cannot be run)
+  --bundle-posts N size of the archive that `bundle` exports and pandoc's subset is
+                   drawn from (default: 10000)
+  --pandoc-posts N posts given to each pandoc run, evenly spaced over that archive
+                   (default: 1000; 10000 takes minutes per EPUB run)
+  --pandoc-runs N  timed runs per pandoc format (default: as --runs)
+  --pandoc PATH    the pandoc to run (default: `pandoc` on PATH)
   -h, --help       show this help
 
 Archives are reused while the generator version and seed match (stamp file
-<posts>.stamp beside each archive). Results also go to target/bench-results.json.";
+<posts>.stamp beside each archive). Targets: lint 10,000 posts in under 1.5 s;
+sanitize at least as fast as ammonia; bundle at least 50x pandoc's EPUB posts/s with
+peak memory under 300 MB. Results also go to target/bench-results.json.";
 
 /// Exit codes of the linter that count as a successful run (1 = findings reported).
 const OK_CODES: &[i32] = &[0, 1];
@@ -80,6 +104,26 @@ struct Options {
     quick: bool,
     keep: Option<PathBuf>,
     bin: Option<PathBuf>,
+    skip_lint: bool,
+    skip_bundle: bool,
+    skip_pandoc: bool,
+    bundle_posts: Option<usize>,
+    pandoc_posts: Option<usize>,
+    pandoc_runs: Option<usize>,
+    pandoc: Option<PathBuf>,
+}
+
+/// A positive count given to `flag`, at most `max`; `_` separators are allowed.
+fn parse_count(flag: &str, value: &str, max: usize) -> DynResult<usize> {
+    let n: usize = value
+        .trim()
+        .replace('_', "")
+        .parse()
+        .map_err(|_| format!("{flag}: not a number: {value}"))?;
+    if n == 0 || n > max {
+        return Err(format!("{flag}: {n} is not in 1..={max}").into());
+    }
+    Ok(n)
 }
 
 fn parse_args(args: &[String]) -> DynResult<Option<Options>> {
@@ -100,16 +144,18 @@ fn parse_args(args: &[String]) -> DynResult<Option<Options>> {
         match flag {
             "-h" | "--help" => return Ok(None),
             "--quick" => opts.quick = true,
-            "--runs" => {
-                let v = value()?;
-                let n: usize = v
-                    .parse()
-                    .map_err(|_| format!("--runs: not a number: {v}"))?;
-                if n == 0 {
-                    return Err("--runs must be at least 1".into());
-                }
-                opts.runs = Some(n);
+            "--runs" => opts.runs = Some(parse_count(flag, &value()?, usize::MAX)?),
+            "--pandoc-runs" => opts.pandoc_runs = Some(parse_count(flag, &value()?, usize::MAX)?),
+            "--bundle-posts" => {
+                opts.bundle_posts = Some(parse_count(flag, &value()?, generate::MAX_POSTS)?)
             }
+            "--pandoc-posts" => {
+                opts.pandoc_posts = Some(parse_count(flag, &value()?, generate::MAX_POSTS)?)
+            }
+            "--skip-lint" => opts.skip_lint = true,
+            "--skip-bundle" => opts.skip_bundle = true,
+            "--skip-pandoc" => opts.skip_pandoc = true,
+            "--pandoc" => opts.pandoc = Some(PathBuf::from(value()?)),
             "--sizes" => {
                 let v = value()?;
                 let sizes = v
@@ -256,19 +302,23 @@ fn lint_command(
     Ok((cmd, shown))
 }
 
+/// The last `n` lines of `text`.
+fn tail_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
 fn check_lint_exit(s: &Sample, stderr_file: &Path) -> DynResult {
     if s.code.is_some_and(|c| OK_CODES.contains(&c)) {
         return Ok(());
     }
     let stderr = fs::read_to_string(stderr_file).unwrap_or_default();
-    let tail: Vec<&str> = stderr.lines().rev().take(20).collect();
-    let tail: Vec<&str> = tail.into_iter().rev().collect();
     Err(format!(
         "linter failed with {} (only exit codes 0 and 1 count as success); \
          last lines of {}:\n{}",
         s.describe_exit(),
         stderr_file.display(),
-        tail.join("\n")
+        tail_lines(&stderr, 20)
     )
     .into())
 }
@@ -358,6 +408,8 @@ struct Report {
     sizes: Vec<SizeResult>,
     target: Target,
     body_target: BodyTarget,
+    /// `bundle` beside pandoc; None when both were skipped.
+    export: Option<export::ExportReport>,
 }
 
 /// Sanitizing must be at least as fast as ammonia on the same bodies, in the same run.
@@ -623,7 +675,9 @@ pub fn run(args: &[String]) -> DynResult {
         return run_optimized(args);
     }
     let sizes = opts.sizes.clone().unwrap_or_else(|| {
-        if opts.quick {
+        if opts.skip_lint {
+            Vec::new()
+        } else if opts.quick {
             vec![10_000]
         } else {
             vec![10_000, 100_000]
@@ -646,9 +700,11 @@ pub fn run(args: &[String]) -> DynResult {
     let base = base.canonicalize()?;
     let results_path = target.join("bench-results.json");
 
+    let needs_bin = !sizes.is_empty() || !opts.skip_bundle;
     let bin = match &opts.bin {
         Some(b) => b.clone(),
-        None => workspace::build_newsbundle(&root, true)?,
+        None if needs_bin => workspace::build_newsbundle(&root, true)?,
+        None => PathBuf::from("newsbundle"),
     };
 
     // Label the linter row by the binary's file name, so a `--bin` stand-in is obvious.
@@ -686,6 +742,7 @@ pub fn run(args: &[String]) -> DynResult {
             ratio: None,
             met: None,
         },
+        export: None,
     };
 
     println!(
@@ -798,6 +855,26 @@ pub fn run(args: &[String]) -> DynResult {
         write_report(&results_path, &report)?;
     }
 
+    if !(opts.skip_bundle && opts.skip_pandoc) {
+        let bundle_posts = opts.bundle_posts.unwrap_or(export::DEFAULT_BUNDLE_POSTS);
+        let runs = runs_for(bundle_posts);
+        let export_opts = export::ExportOptions {
+            skip_bundle: opts.skip_bundle,
+            skip_pandoc: opts.skip_pandoc,
+            bin: bin.clone(),
+            pandoc: opts.pandoc.clone().unwrap_or_else(|| "pandoc".into()),
+            posts: bundle_posts,
+            pandoc_posts: opts.pandoc_posts.unwrap_or(export::DEFAULT_PANDOC_POSTS),
+            runs,
+            pandoc_runs: opts.pandoc_runs.unwrap_or(runs),
+            seed,
+        };
+        let result = export::run(&export_opts, &base)?;
+        export::print_table(&result);
+        report.export = Some(result);
+        write_report(&results_path, &report)?;
+    }
+
     println!();
     let verdict = |met: bool| if met { "met" } else { "NOT met" };
     match (report.target.median_s, report.target.met) {
@@ -816,6 +893,9 @@ pub fn run(args: &[String]) -> DynResult {
             verdict(met)
         ),
         _ => println!("target: sanitize vs ammonia on 10,000 posts -> not measured (size not run)"),
+    }
+    if let Some(export) = &report.export {
+        export::print_targets(export);
     }
     let rss: Vec<(usize, f64)> = report
         .sizes
@@ -837,7 +917,10 @@ pub fn run(args: &[String]) -> DynResult {
         }
     }
     println!("results written to {}", results_path.display());
-    Ok(())
+    match report.export.as_ref().and_then(|e| e.bundle_failure()) {
+        Some(reason) => Err(format!("the bundle row failed: {reason}").into()),
+        None => Ok(()),
+    }
 }
 
 fn write_report(path: &Path, report: &Report) -> DynResult {
@@ -880,5 +963,34 @@ mod tests {
         assert!(a(&["--runs"]).is_err());
         assert!(a(&["--bogus"]).is_err());
         assert!(a(&["--help"]).unwrap().is_none());
+        let o = a(&[
+            "--skip-bundle",
+            "--skip-pandoc",
+            "--skip-lint",
+            "--pandoc-posts=10_000",
+            "--bundle-posts",
+            "2000",
+            "--pandoc-runs",
+            "1",
+            "--pandoc",
+            "/opt/pandoc",
+        ])
+        .unwrap()
+        .unwrap();
+        assert!(o.skip_bundle && o.skip_pandoc && o.skip_lint);
+        assert_eq!(o.pandoc_posts, Some(10_000));
+        assert_eq!(o.bundle_posts, Some(2000));
+        assert_eq!(o.pandoc_runs, Some(1));
+        assert_eq!(o.pandoc, Some(PathBuf::from("/opt/pandoc")));
+        assert!(a(&["--runs", "0"]).is_err());
+        assert!(a(&["--pandoc-posts", "x"]).is_err());
+        assert!(a(&["--bundle-posts", "2000000"]).is_err());
+    }
+
+    #[test]
+    fn tails() {
+        assert_eq!(tail_lines("a\nb\nc\n", 2), "b\nc");
+        assert_eq!(tail_lines("a", 5), "a");
+        assert_eq!(tail_lines("", 5), "");
     }
 }

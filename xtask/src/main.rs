@@ -26,7 +26,7 @@ pub type DynResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
 const TASKS: &[(&str, &str)] = &[
     (
         "bench",
-        "time `newsbundle lint` beside `cat`, and sanitize beside ammonia (see `bench --help`)",
+        "time `newsbundle lint` beside `cat`, sanitize beside ammonia, `bundle` beside pandoc (see `bench --help`)",
     ),
     (
         "ci",

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Finding, Severity};
 use crate::lint::{Context, Rule, RuleMeta};
-use crate::parse::{ParseProblem, Post};
+use crate::parse::{FrontMatterFormat, ParseProblem, Post};
 use crate::source::{Site, SiteProblem};
 
 pub struct InvalidYaml;
@@ -13,7 +13,8 @@ static META: RuleMeta = RuleMeta {
     summary: "The front matter is not valid YAML",
     explanation: "## What it does
 Reports front matter, or a site's `_config.yml`, that a YAML parser rejects, at the line and
-column where the parser stopped.
+column where the parser stopped. TOML front matter (between `+++` lines, as Hugo and Zola write
+it) is checked the same way by a TOML parser.
 
 ## Why is this bad?
 Jekyll stops the build (or skips the post) on invalid YAML, and every field of the post is lost.
@@ -41,7 +42,15 @@ impl Rule for InvalidYaml {
     fn check(&self, post: &Post, _context: &Context<'_>, out: &mut Vec<Finding>) {
         for problem in &post.problems {
             if let ParseProblem::InvalidYaml { span, message } = problem {
-                out.push(invalid(span.clone(), message));
+                if post.front_matter.format == FrontMatterFormat::Toml {
+                    out.push(
+                        Finding::new(span.clone(), format!("invalid TOML: {message}")).with_help(
+                            "quote strings, and write dates as `2022-03-29T13:54:28+08:00`",
+                        ),
+                    );
+                } else {
+                    out.push(invalid(span.clone(), message));
+                }
             }
         }
     }

@@ -11,7 +11,7 @@ use super::{quoted, targets, Kind};
 use crate::diagnostic::{Finding, Severity};
 use crate::lint::{ArchiveIndex, InternalLink, Rule, RuleMeta, SiteLinks};
 use crate::parse::Post;
-use crate::sanitize::{host_of, CleanBody, LinkProblem};
+use crate::sanitize::{CleanBody, LinkProblem};
 use crate::source::Site;
 
 pub struct BrokenInternalLink;
@@ -111,18 +111,7 @@ pub fn site_links(post: &Post, site: Option<&Site>, body: &CleanBody) -> SiteLin
     };
     let site_key = place.site_key();
     let location = permalink::location(post, &place, site);
-    let baseurl = site
-        .and_then(|site| site.baseurl.as_deref())
-        .map(|base| base.trim().trim_matches('/'))
-        .filter(|base| !base.is_empty())
-        .map(|base| format!("/{base}"))
-        .unwrap_or_default();
-    let site_host = site.and_then(|site| site.url.as_deref()).and_then(host_of);
-    // The post's own URL, for relative links; the host is a placeholder.
-    let own = location.as_ref().and_then(|location| {
-        url::Url::parse(&format!("https://site.invalid{baseurl}{}", location.url)).ok()
-    });
-    let root = url::Url::parse("https://site.invalid/").ok();
+    let page = location.as_ref().map(|location| location.url.as_str());
 
     let mut internal = Vec::new();
     for target in targets(post, body) {
@@ -133,44 +122,8 @@ pub fn site_links(post: &Post, site: Option<&Site>, body: &CleanBody) -> SiteLin
         {
             continue;
         }
-        let url = target.url.trim();
-        if url.starts_with(['#', '?']) {
+        let Some(path) = permalink::site_path(target.url, page, site) else {
             continue;
-        }
-        let resolved = if url.starts_with("//") || has_scheme(url) {
-            let absolute = if url.starts_with("//") {
-                format!("https:{url}")
-            } else {
-                url.to_owned()
-            };
-            let Ok(parsed) = url::Url::parse(&absolute) else {
-                continue;
-            };
-            let is_site = matches!(parsed.scheme(), "http" | "https")
-                && site_host.is_some()
-                && host_of(parsed.as_str()) == site_host;
-            if !is_site {
-                continue;
-            }
-            parsed
-        } else {
-            let base = if url.starts_with('/') { &root } else { &own };
-            let Some(Ok(joined)) = base.as_ref().map(|base| base.join(url)) else {
-                continue;
-            };
-            joined
-        };
-        let decoded = permalink::percent_decode(resolved.path());
-        // Below `baseurl`; a root-relative link that forgot it is looked up as it is.
-        let path = match decoded.strip_prefix(baseurl.as_str()) {
-            Some(rest) if !baseurl.is_empty() && (rest.is_empty() || rest.starts_with('/')) => {
-                if rest.is_empty() {
-                    "/".to_owned()
-                } else {
-                    rest.to_owned()
-                }
-            }
-            _ => decoded,
         };
         if path == "/" || !is_page_path(&path) {
             continue;
@@ -186,18 +139,6 @@ pub fn site_links(post: &Post, site: Option<&Site>, body: &CleanBody) -> SiteLin
         page_key: location.map(|location| permalink::file_key(site_key, &location.file)),
         internal: internal.into_boxed_slice(),
     }
-}
-
-/// `mailto:`, `https:`, … before any `/ ? #`.
-fn has_scheme(url: &str) -> bool {
-    let Some(colon) = url.find(':') else {
-        return false;
-    };
-    let scheme = &url[..colon];
-    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// A path a post or page could answer: no extension, or `.html` / `.htm`. `v1.2` has no

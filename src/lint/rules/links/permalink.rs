@@ -379,6 +379,79 @@ fn slugify(text: &str, mode: Slugify) -> String {
     }
 }
 
+/// The site's `baseurl` as a path prefix: `/blog`, or empty.
+pub fn baseurl(site: Option<&Site>) -> String {
+    site.and_then(|site| site.baseurl.as_deref())
+        .map(|base| base.trim().trim_matches('/'))
+        .filter(|base| !base.is_empty())
+        .map(|base| format!("/{base}"))
+        .unwrap_or_default()
+}
+
+/// Where the link `url`, written in the page whose URL (below `baseurl`) is `page`, points on
+/// `site`: a path below `baseurl`, percent-decoded, without query or fragment
+/// (`/emnews/2021/12/07/a.html`). A link is into the site when it is relative (resolved
+/// against `page`; a document-relative link needs it) or when it is `http(s)` or `//` on the
+/// host of the site's `url`. A root-relative link that forgot `baseurl` is kept as it is.
+/// `None` for a link elsewhere, another scheme, or one that cannot be resolved; `#part` and
+/// `?query` alone point at the page itself and give `None` too.
+pub fn site_path(url: &str, page: Option<&str>, site: Option<&Site>) -> Option<String> {
+    let url = url.trim();
+    if url.is_empty() || url.starts_with(['#', '?']) {
+        return None;
+    }
+    let baseurl = baseurl(site);
+    let resolved = if url.starts_with("//") || has_scheme(url) {
+        let absolute = if url.starts_with("//") {
+            format!("https:{url}")
+        } else {
+            url.to_owned()
+        };
+        let parsed = url::Url::parse(&absolute).ok()?;
+        let site_host = site
+            .and_then(|site| site.url.as_deref())
+            .and_then(crate::sanitize::host_of);
+        let is_site = matches!(parsed.scheme(), "http" | "https")
+            && site_host.is_some()
+            && crate::sanitize::host_of(parsed.as_str()) == site_host;
+        if !is_site {
+            return None;
+        }
+        parsed
+    } else {
+        // The host is a placeholder: only the path matters.
+        let base = if url.starts_with('/') {
+            url::Url::parse("https://site.invalid/").ok()?
+        } else {
+            url::Url::parse(&format!("https://site.invalid{baseurl}{}", page?)).ok()?
+        };
+        base.join(url).ok()?
+    };
+    let decoded = percent_decode(resolved.path());
+    Some(match decoded.strip_prefix(baseurl.as_str()) {
+        Some(rest) if !baseurl.is_empty() && (rest.is_empty() || rest.starts_with('/')) => {
+            if rest.is_empty() {
+                "/".to_owned()
+            } else {
+                rest.to_owned()
+            }
+        }
+        _ => decoded,
+    })
+}
+
+/// `mailto:`, `https:`, … before any `/ ? #`.
+fn has_scheme(url: &str) -> bool {
+    let Some(colon) = url.find(':') else {
+        return false;
+    };
+    let scheme = &url[..colon];
+    scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
 /// `%E6%96%B0` → `新`; malformed escapes stay as written.
 pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();

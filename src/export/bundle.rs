@@ -1,0 +1,198 @@
+//! The bundle: every format of an archive in one directory, with a manifest.
+//!
+//! ```text
+//! DIR/manifest.json   generator, input summary, per post: source path, sha256, outputs,
+//!                     diagnostics counts; rejected and skipped files with the reason
+//! DIR/posts/          Markdown (the chosen layout)
+//! DIR/posts.jsonl     one JSON post per line
+//! DIR/book*.epub      the book (volumes when the archive is large)
+//! DIR/report.json     every diagnostic, in the `lint --format json` contract
+//! ```
+//!
+//! It writes into the directory it is given; the caller makes that a temporary sibling and
+//! renames it into place.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::epub::EpubExporter;
+use super::json::JsonExporter;
+use super::markdown::MarkdownExporter;
+use super::{Export, ExportContext, ExportError, ExportOptions, Exporter};
+use crate::diagnostic::Severity;
+use crate::output::OutputError;
+
+pub const MANIFEST_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    manifest_version: u32,
+    generator: Generator,
+    summary: Summary,
+    outputs: Vec<String>,
+    posts: Vec<ManifestPost<'a>>,
+    rejected: Vec<Reason<'a>>,
+    skipped: Vec<Reason<'a>>,
+}
+
+#[derive(Serialize)]
+struct Generator {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    posts: usize,
+    rejected: usize,
+    skipped: usize,
+}
+
+#[derive(Serialize)]
+struct ManifestPost<'a> {
+    source: &'a str,
+    sha256: &'a str,
+    title: &'a str,
+    date: Option<String>,
+    /// The Markdown file of this post, when it could be told apart.
+    markdown: Option<String>,
+    diagnostics: Counts,
+}
+
+#[derive(Serialize, Default)]
+struct Counts {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+#[derive(Serialize)]
+struct Reason<'a> {
+    path: &'a str,
+    reason: &'a str,
+}
+
+/// Write the bundle into `directory` (which must exist and be empty); return the files
+/// written, relative to it.
+pub fn write(
+    export: &Export,
+    options: &ExportOptions,
+    directory: &Path,
+) -> Result<Vec<PathBuf>, ExportError> {
+    let mut written: Vec<PathBuf> = Vec::new();
+    let mut run =
+        |exporter: &dyn Exporter, destination: PathBuf| -> Result<Vec<PathBuf>, ExportError> {
+            let context = ExportContext {
+                export,
+                options,
+                destination: &destination,
+            };
+            let files = exporter.export(&context)?;
+            written.extend(files.iter().cloned());
+            Ok(files)
+        };
+    let markdown_files = run(&MarkdownExporter, directory.join("posts"))?;
+    run(&JsonExporter { lines: true }, directory.join("posts.jsonl"))?;
+    run(&EpubExporter, directory.join("book.epub"))?;
+
+    let report_path = directory.join("report.json");
+    let mut report = Vec::new();
+    crate::report::json::emit(&export.reports, &mut report)
+        .map_err(|error| write_error(&report_path, &error))?;
+    std::fs::write(&report_path, report).map_err(|error| write_error(&report_path, &error))?;
+    written.push(report_path);
+
+    let relative = |path: &Path| {
+        path.strip_prefix(directory)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    let mut outputs: Vec<String> = written.iter().map(|path| relative(path)).collect();
+    outputs.push("manifest.json".to_owned());
+    outputs.sort();
+    let posts = export
+        .posts
+        .iter()
+        .map(|post| {
+            let mut counts = Counts::default();
+            for located in &post.diagnostics {
+                match located.diagnostic.severity {
+                    Severity::Error => counts.errors += 1,
+                    Severity::Warning => counts.warnings += 1,
+                    Severity::Info => counts.infos += 1,
+                }
+            }
+            let stem = &post.post.file_name.stem;
+            let markdown = markdown_files
+                .iter()
+                .filter(|path| path.extension().is_some_and(|extension| extension == "md"))
+                .find(|path| {
+                    path.file_stem().is_some_and(|file| {
+                        file.to_string_lossy()
+                            .ends_with(post.post.file_name.slug.as_str())
+                            || file.to_string_lossy() == stem.as_str()
+                    })
+                })
+                .map(|path| relative(path));
+            ManifestPost {
+                source: &post.path,
+                sha256: &post.sha256,
+                title: &post.title,
+                date: post.date.map(|date| date.to_rfc3339()),
+                markdown,
+                diagnostics: counts,
+            }
+        })
+        .collect();
+    let manifest = Manifest {
+        manifest_version: MANIFEST_VERSION,
+        generator: Generator {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: Summary {
+            files: export.posts.len() + export.rejected.len() + export.skipped.len(),
+            posts: export.posts.len(),
+            rejected: export.rejected.len(),
+            skipped: export.skipped.len(),
+        },
+        outputs,
+        posts,
+        rejected: export
+            .rejected
+            .iter()
+            .map(|rejected| Reason {
+                path: &rejected.path,
+                reason: &rejected.reason,
+            })
+            .collect(),
+        skipped: export
+            .skipped
+            .iter()
+            .map(|skipped| Reason {
+                path: &skipped.path,
+                reason: &skipped.reason,
+            })
+            .collect(),
+    };
+    let manifest_path = directory.join("manifest.json");
+    let mut text =
+        serde_json::to_string_pretty(&manifest).map_err(|error| ExportError::Format {
+            format: "manifest",
+            reason: error.to_string(),
+        })?;
+    text.push('\n');
+    std::fs::write(&manifest_path, text).map_err(|error| write_error(&manifest_path, &error))?;
+    written.push(manifest_path);
+    Ok(written)
+}
+
+fn write_error(path: &Path, error: &std::io::Error) -> ExportError {
+    ExportError::Output(OutputError::Write {
+        path: path.display().to_string(),
+        reason: crate::source::describe_io(error),
+    })
+}
