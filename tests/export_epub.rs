@@ -500,3 +500,32 @@ fn the_timestamp_is_not_the_clock() {
         .text("OEBPS/content.opf")
         .contains("<meta property=\"dcterms:modified\">1970-01-01T00:00:00Z</meta>"));
 }
+
+#[test]
+fn deeply_nested_markup_does_not_overflow_the_stack() {
+    let directory = tempfile::tempdir().expect("a temporary directory");
+    let posts = directory.path().join("deep").join("_posts");
+    std::fs::create_dir_all(&posts).expect("a directory");
+    let body = format!(
+        "{}深处的文字{}",
+        "<span>".repeat(10_000),
+        "</span>".repeat(10_000)
+    );
+    std::fs::write(
+        posts.join("2023-01-01-deep.md"),
+        format!("---\ntitle: 深\n---\n\n{body}\n"),
+    )
+    .expect("written");
+    let export = export::prepare(
+        &[directory.path().join("deep")],
+        &Config::default(),
+        &lint::Options::default(),
+    );
+    let (_books_directory, books) = build(&export, &options());
+    let chapter = books[0].text("OEBPS/post-00001.xhtml");
+    assert!(chapter.contains("深处的文字"));
+    assert_eq!(
+        chapter.matches("<span>").count(),
+        chapter.matches("</span>").count()
+    );
+}

@@ -1,36 +1,47 @@
 //! EPUB 3 export: one chapter per post, a table of contents grouped by category, year or
 //! month, images from the archive embedded, links between posts kept inside the book, and
-//! volumes when the archive is large. Built with `epub-builder`; every book must pass
-//! EPUBCheck with no error and no warning (`.ci/validate-epub.sh`).
+//! volumes when the archive is large. Built with `epub-builder`; every book passes EPUBCheck
+//! (4.2 and 5.3) with no error and no warning, which CI checks (`.ci/validate-epub.sh`).
 //!
-//! What goes in a book:
-//! - `title.xhtml`, the title page: the book's title (flag, else `_config.yml`'s `title`, else
-//!   the archive's directory name), the volume, the dates covered, the number of posts;
-//! - one page per group of the table of contents (`part-001.xhtml`, …) listing its posts;
+//! What goes in a book (all under `OEBPS/`):
+//! - `title.xhtml`, the title page: the book's title (`--title`, else `_config.yml`'s
+//!   `title`, else the archive's folder name), the volume, the dates covered, the post count;
+//! - one page per group of the table of contents (`part-001.xhtml`, …, in reading order)
+//!   listing what it holds: a year, a month (default: year, then month), a category (the
+//!   post's first; case does not split a group), or none;
 //! - one chapter per post (`post-00001.xhtml`, numbered in book order across volumes): a
 //!   complete XHTML document with the title, a line with the date and categories, the
-//!   sanitized body and the source link, in the post's language (`xml:lang`);
+//!   sanitized body and the source link, in the post's language (`xml:lang`: its `lang`, the
+//!   site's, else the book's);
 //! - `images/<hash>.png|jpg|gif`: images found in the archive (relative to the post's URL or
-//!   file, root-relative to the site, or absolute on the site's own host). Any other image —
-//!   remote, missing, or not PNG/JPEG/GIF — becomes a link to it with its alt text: a valid EPUB
-//!   holds no remote resource.
+//!   file, root-relative to the site, or absolute on the site's own host), each once. Any other
+//!   image — remote, missing, or not a PNG, JPEG or GIF by its first bytes — becomes a link to
+//!   it with its alt text (no link inside a link): a valid EPUB holds no remote resource.
 //!
-//! Links to another post of the same volume point at its chapter; links into the site that the
-//! book does not hold are made absolute with the site's `url` (or unwrapped, their text kept,
-//! when the site has none); links elsewhere stay as they are.
+//! Links to a post of the same volume point at its chapter (found as Jekyll makes URLs, with
+//! `lint`'s permalink logic); other links into the site are made absolute with its `url`, or
+//! unwrapped (their text kept) when it has none; `#part` links are unwrapped (the sanitizer
+//! keeps no `id`); links elsewhere stay, serialized as the URL standard does. Attributes the
+//! EPUB schema refuses (`width="100%"`, `lang="简体"`, a `time` without a valid date, …) are
+//! left out. The body is rewritten in one streaming pass (quick-xml), so depth costs no stack.
 //!
-//! Same input, same bytes: the identifier is a UUID v5 of the site and the posts' paths,
-//! `dcterms:modified` and the zip entries' times are `ExportOptions::timestamp`, and the zip is
-//! written again with fixed entry times (epub-builder's zip writer stamps the current time).
+//! Same input, same bytes: the identifier is a UUID v5 of the site's URL, the title, the volume
+//! and the posts' paths; `dcterms:modified` is `ExportOptions::timestamp`; the zip is written
+//! again with every entry's time set to that timestamp (epub-builder's zip writer stamps the
+//! current time; zip cannot hold a time before 1980, so the Unix epoch gives 1980-01-01).
 //!
 //! More posts than `max_posts_per_volume` make volumes: `book.epub` becomes `book-1.epub`,
-//! `book-2.epub`, … (one volume keeps the name it was given).
+//! `book-2.epub`, … beside it (one volume keeps the name it was given). Each volume is a whole
+//! book: its own title page, table of contents and identifier.
 //!
-//! epub-builder 0.8.3 makes books EPUBCheck refuses unless: a language is always set; no author
-//! is set alongside a language (both get the id `epub-creator-0`); there is a landmark (the
-//! title page and the first page of the body have one); every chapter has a title; and every
-//! chapter is a complete well-formed XHTML document (content is written as it is). This module
-//! does each of those. It does not check remote links, fetch anything, or print.
+//! epub-builder 0.8.3 makes books EPUBCheck refuses unless: a language is always set (else no
+//! `dc:language`); no author is set alongside a language (both get the id `epub-creator-0`);
+//! there is a landmark (else an empty `landmarks` nav: the title page and the first page of the
+//! body are landmarks); every chapter has a title (an untitled one is no landmark, and has no
+//! entry in the table of contents); and every chapter is a complete well-formed XHTML document
+//! (content is written as it is). This module does each of those, and gives the navigation
+//! document the book's language, which epub-builder's template leaves out. It does not fetch
+//! anything, check remote links, or print.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -50,9 +61,9 @@ pub struct EpubExporter;
 
 const FORMAT: &str = "epub";
 const GENERATOR: &str = "newsbundle";
-/// The UUID v5 namespace of newsbundle's book identifiers (itself a v5 UUID of the URL
-/// namespace and `newsbundle:epub`), so identifiers never collide with other tools'.
-const IDENTIFIER_PREFIX: &str = "newsbundle:epub";
+/// Book identifiers are UUID v5s in a namespace of their own, the v5 UUID of this name in the
+/// URL namespace.
+const IDENTIFIER_NAMESPACE: &str = "newsbundle:epub";
 /// Images larger than this are linked, not embedded.
 const MAX_IMAGE_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -229,6 +240,9 @@ struct PostPlan {
     /// Its chapter file, and the volume that holds it.
     file: String,
     volume: usize,
+    /// Its path below its site (or the folder above `_posts`), whatever path was given on the
+    /// command line: what the book's identifier is made of.
+    identity: String,
 }
 
 /// The book, planned: every post's chapter, group and volume.
@@ -295,20 +309,17 @@ impl<'a> Book<'a> {
                 groups,
                 file: String::new(),
                 volume: 0,
+                identity: place
+                    .map(|place| place.relative_path)
+                    .unwrap_or_else(|| post.relative_path.clone()),
             });
         }
 
         // Book order: by group, then as the export sorted them (date, then path).
         let mut order: Vec<usize> = (0..posts.len()).collect();
         order.sort_by(|a, b| {
-            let keys = |index: usize| {
-                posts[index]
-                    .groups
-                    .iter()
-                    .map(|(key, _)| key.clone())
-                    .collect::<Vec<_>>()
-            };
-            keys(*a).cmp(&keys(*b)).then(a.cmp(b))
+            let keys = |index: usize| posts[index].groups.iter().map(|(key, _)| key);
+            keys(*a).cmp(keys(*b)).then(a.cmp(b))
         });
         let per_volume = options.max_posts_per_volume.max(1);
         let mut volumes: Vec<Vec<usize>> =
@@ -398,7 +409,7 @@ impl<'a> Book<'a> {
     /// identifier on every run.
     fn identifier(&self, volume: usize) -> uuid::Uuid {
         let namespace =
-            uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, IDENTIFIER_PREFIX.as_bytes());
+            uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, IDENTIFIER_NAMESPACE.as_bytes());
         let mut name = String::new();
         if let Some(url) = self.export.main_site().and_then(|site| site.url.as_deref()) {
             name.push_str(url);
@@ -412,7 +423,7 @@ impl<'a> Book<'a> {
         );
         for &index in &self.volumes[volume] {
             name.push('\n');
-            name.push_str(&self.export.posts[index].relative_path);
+            name.push_str(&self.posts[index].identity);
         }
         uuid::Uuid::new_v5(&namespace, name.as_bytes())
     }
@@ -578,25 +589,18 @@ impl<'a> Book<'a> {
             resources,
             out: String::new(),
         };
-        let wrapped = format!("<div>{}</div>", post.body.xhtml());
-        match roxmltree::Document::parse(&wrapped) {
-            Ok(document) => {
-                for child in document.root_element().children() {
-                    rewriter.node(child, false);
-                }
-            }
+        if rewriter.write(post.body.xhtml()).is_err() {
             // The sanitizer promises well-formed XML; should it ever fail, the text is kept.
-            Err(_) => {
-                for line in post
-                    .body
-                    .text()
-                    .lines()
-                    .filter(|line| !line.trim().is_empty())
-                {
-                    rewriter.out.push_str("<p>");
-                    escape_text(line, &mut rewriter.out);
-                    rewriter.out.push_str("</p>\n");
-                }
+            rewriter.out.clear();
+            for line in post
+                .body
+                .text()
+                .lines()
+                .filter(|line| !line.trim().is_empty())
+            {
+                rewriter.out.push_str("<p>");
+                escape_text(line, &mut rewriter.out);
+                rewriter.out.push_str("</p>\n");
             }
         }
         body.push_str(rewriter.out.trim());
@@ -638,12 +642,14 @@ impl<'a> Book<'a> {
             }
         }
         if is_absolute(href) {
-            return absolute_url(href).or_else(|| {
-                // `mailto:` and other allowed schemes stay as written.
-                let scheme = href.split(':').next().unwrap_or_default();
-                (!scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https"))
-                    .then(|| href.to_owned())
-            });
+            // `mailto:` and the other schemes the policy allows stay, serialized as the URL
+            // standard does (EPUBCheck refuses a URL it cannot parse).
+            let absolute = if href.starts_with("//") {
+                format!("https:{href}")
+            } else {
+                href.to_owned()
+            };
+            return url::Url::parse(&absolute).ok().map(|url| url.to_string());
         }
         self.site_url(index, href)
     }
@@ -792,7 +798,8 @@ fn read_image(path: &Path) -> Option<(Vec<u8>, &'static str, &'static str)> {
 }
 
 /// Writes a post body again as XHTML for the book: links and images rewritten, attributes the
-/// EPUB schema refuses left out.
+/// EPUB schema refuses left out. A streaming pass over quick-xml's events, so nesting depth
+/// costs heap, not stack (the sanitizer lets 10,000 nested elements through).
 struct Rewriter<'a, 'b> {
     book: &'a Book<'b>,
     index: usize,
@@ -800,80 +807,148 @@ struct Rewriter<'a, 'b> {
     out: String,
 }
 
+/// An element being written: what closes it, and whether its content is inside a link.
+struct Open {
+    end: String,
+    in_link: bool,
+}
+
 impl Rewriter<'_, '_> {
-    fn node(&mut self, node: roxmltree::Node<'_, '_>, in_link: bool) {
-        if node.is_text() {
-            escape_text(node.text().unwrap_or_default(), &mut self.out);
-            return;
+    /// Write the XHTML fragment `xhtml`; `Err` when it is not well-formed XML.
+    fn write(&mut self, xhtml: &str) -> Result<(), quick_xml::Error> {
+        use quick_xml::events::Event;
+        let wrapped = format!("<div>{xhtml}</div>");
+        let mut reader = quick_xml::Reader::from_str(&wrapped);
+        reader.config_mut().check_end_names = true;
+        // The wrapping `div` is not written: it is the bottom of the stack.
+        let mut open: Vec<Open> = Vec::new();
+        let mut depth = 0usize;
+        loop {
+            match reader.read_event()? {
+                Event::Start(element) => {
+                    depth += 1;
+                    if depth == 1 {
+                        continue;
+                    }
+                    let in_link = open.last().is_some_and(|open| open.in_link);
+                    let opened = self.open(&element, in_link, false);
+                    open.push(opened);
+                }
+                Event::Empty(element) => {
+                    let in_link = open.last().is_some_and(|open| open.in_link);
+                    let opened = self.open(&element, in_link, true);
+                    self.out.push_str(&opened.end);
+                }
+                Event::End(_) => {
+                    depth = depth.saturating_sub(1);
+                    if let Some(closed) = open.pop() {
+                        self.out.push_str(&closed.end);
+                    }
+                }
+                // Text and references are copied as they are: escaped already, and the
+                // sanitizer writes no entity XML does not predefine.
+                Event::Text(text) => self.out.push_str(&String::from_utf8_lossy(&text)),
+                Event::GeneralRef(reference) => {
+                    self.out.push('&');
+                    self.out.push_str(&String::from_utf8_lossy(&reference));
+                    self.out.push(';');
+                }
+                Event::CData(text) => escape_text(&String::from_utf8_lossy(&text), &mut self.out),
+                Event::Eof => return Ok(()),
+                // Comments, processing instructions and declarations are not content.
+                _ => {}
+            }
         }
-        if !node.is_element() {
-            return;
-        }
-        let name = node.tag_name().name();
-        match name {
+    }
+
+    /// Write the start of `element` (all of it, when it is `empty` or void); what closes it.
+    fn open(
+        &mut self,
+        element: &quick_xml::events::BytesStart<'_>,
+        in_link: bool,
+        empty: bool,
+    ) -> Open {
+        let name = String::from_utf8_lossy(element.name().as_ref()).into_owned();
+        let attributes = attributes_of(element);
+        let attribute = |wanted: &str| {
+            attributes
+                .iter()
+                .find(|(name, _)| name == wanted)
+                .map(|(_, value)| value.as_str())
+        };
+        let unwrapped = Open {
+            end: String::new(),
+            in_link,
+        };
+        match name.as_str() {
             "a" => {
-                let target = node
-                    .attribute("href")
-                    .and_then(|href| self.book.link_target(self.index, href));
+                let target =
+                    attribute("href").and_then(|href| self.book.link_target(self.index, href));
                 match target {
                     Some(href) if !in_link => {
                         self.out.push_str("<a href=\"");
                         escape_attribute(&href, &mut self.out);
                         self.out.push('"');
-                        self.attributes(node, &["href"]);
+                        self.attributes(&attributes, &["href"]);
                         self.out.push('>');
-                        self.children(node, true);
-                        self.out.push_str("</a>");
+                        if empty {
+                            self.out.push_str("</a>");
+                        }
+                        Open {
+                            end: if empty {
+                                String::new()
+                            } else {
+                                "</a>".to_owned()
+                            },
+                            in_link: true,
+                        }
                     }
-                    _ => self.children(node, in_link),
+                    // Nowhere to go: the text stays, the link goes.
+                    _ => unwrapped,
                 }
             }
-            "img" => self.image(node, in_link),
-            "time" if node.attribute("datetime").is_some_and(is_datetime) => {
-                self.element(node, in_link)
+            "img" => {
+                self.image(&attributes, in_link);
+                unwrapped
             }
             // A `time` without a valid `datetime` must hold one as its text: a `span` is safe.
-            "time" => {
+            "time" if !attribute("datetime").is_some_and(is_datetime) => {
                 self.out.push_str("<span");
-                self.attributes(node, &["datetime"]);
+                self.attributes(&attributes, &["datetime"]);
                 self.out.push('>');
-                self.children(node, in_link);
-                self.out.push_str("</span>");
+                let end = "</span>".to_owned();
+                if empty {
+                    self.out.push_str(&end);
+                    return unwrapped;
+                }
+                Open { end, in_link }
             }
-            _ => self.element(node, in_link),
+            _ => {
+                self.out.push('<');
+                self.out.push_str(&name);
+                self.attributes(&attributes, &[]);
+                if VOID_ELEMENTS.contains(&name.as_str()) {
+                    self.out.push_str(" />");
+                    return unwrapped;
+                }
+                self.out.push('>');
+                let end = format!("</{name}>");
+                if empty {
+                    self.out.push_str(&end);
+                    return unwrapped;
+                }
+                Open { end, in_link }
+            }
         }
     }
 
-    fn element(&mut self, node: roxmltree::Node<'_, '_>, in_link: bool) {
-        let name = node.tag_name().name();
-        self.out.push('<');
-        self.out.push_str(name);
-        self.attributes(node, &[]);
-        if VOID_ELEMENTS.contains(&name) {
-            self.out.push_str(" />");
-            return;
-        }
-        self.out.push('>');
-        self.children(node, in_link);
-        self.out.push_str("</");
-        self.out.push_str(name);
-        self.out.push('>');
-    }
-
-    fn children(&mut self, node: roxmltree::Node<'_, '_>, in_link: bool) {
-        for child in node.children() {
-            self.node(child, in_link);
-        }
-    }
-
-    /// The attributes of `node` the EPUB schema accepts, but those in `skip`.
-    fn attributes(&mut self, node: roxmltree::Node<'_, '_>, skip: &[&str]) {
-        for attribute in node.attributes() {
-            let name = attribute.name();
-            if skip.contains(&name) || attribute.namespace().is_some() {
+    /// The attributes the EPUB schema accepts, but those in `skip`.
+    fn attributes(&mut self, attributes: &[(String, String)], skip: &[&str]) {
+        for (name, value) in attributes {
+            if skip.contains(&name.as_str()) || name.contains(':') {
                 continue;
             }
-            let Some(value) = attribute_value(name, attribute.value()) else {
+            let Some(value) = attribute_value(name, value) else {
                 continue;
             };
             self.out.push(' ');
@@ -884,11 +959,17 @@ impl Rewriter<'_, '_> {
         }
     }
 
-    fn image(&mut self, node: roxmltree::Node<'_, '_>, in_link: bool) {
-        let alt = node.attribute("alt").map(clean_line).unwrap_or_default();
+    fn image(&mut self, attributes: &[(String, String)], in_link: bool) {
+        let attribute = |wanted: &str| {
+            attributes
+                .iter()
+                .find(|(name, _)| name == wanted)
+                .map(|(_, value)| value.as_str())
+        };
+        let alt = attribute("alt").map(clean_line).unwrap_or_default();
         let source = self.book.image_source(
             self.index,
-            node.attribute("src").unwrap_or_default(),
+            attribute("src").unwrap_or_default(),
             self.resources,
         );
         let label = if alt.is_empty() {
@@ -903,7 +984,7 @@ impl Rewriter<'_, '_> {
                 self.out.push_str("\" alt=\"");
                 escape_attribute(&alt, &mut self.out);
                 self.out.push('"');
-                self.attributes(node, &["src", "alt"]);
+                self.attributes(attributes, &["src", "alt"]);
                 self.out.push_str(" />");
             }
             ImageSource::Linked(url) if !in_link => {
@@ -917,6 +998,23 @@ impl Rewriter<'_, '_> {
             ImageSource::Missing => escape_text(&alt, &mut self.out),
         }
     }
+}
+
+/// The attributes of an element, names and unescaped values, in order; any that cannot be
+/// read is left out.
+fn attributes_of(element: &quick_xml::events::BytesStart<'_>) -> Vec<(String, String)> {
+    element
+        .attributes()
+        .filter_map(Result::ok)
+        .filter_map(|attribute| {
+            let name = std::str::from_utf8(attribute.key.as_ref()).ok()?.to_owned();
+            let value = attribute
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()?
+                .into_owned();
+            Some((name, value))
+        })
+        .collect()
 }
 
 /// Elements written `<x />`.

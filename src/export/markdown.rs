@@ -2,7 +2,8 @@
 //! chosen by [`Layout`], for moving an archive to another platform. newsbundle reads back what
 //! it writes (YAML `---` and TOML `+++` front matter alike), and a post read back has the same
 //! metadata and the same visible text: `tests/export_markdown.rs` holds every post of the
-//! example archive and of the corpus to that.
+//! example archive and of the corpus to that, and to a second export (of what was read back)
+//! writing the same bytes as the first.
 //!
 //! **Trees.** Names are unique and the same on every run (posts come in the export's order):
 //!
@@ -18,10 +19,12 @@
 //! systems refuse and leading dashes or dots taken out (`post` if nothing is left).
 //!
 //! **Front matter, Jekyll** (YAML): every key of the input, in its order, with its value and
-//! type, written by [`yaml::write_entry`] (strings quoted only when they must be; dates
-//! unquoted, `2022-03-29 13:54:28 +0800`, as Jekyll writes them). The date is the instant the
-//! export resolved: a date written without a zone gets the site's offset, since the output has
-//! no `_config.yml` to say it; one written with a zone is kept as written. Added keys:
+//! type, written by [`yaml::write_entry`]: strings quoted only when they must be, and a value
+//! the input wrote unquoted stays unquoted, so that Jekyll's YAML 1.1 reads it as before
+//! (`flag: yes` a boolean, `updated: 2022-01-05` a date). The date is unquoted, as Jekyll
+//! writes it (`2022-03-29 13:54:28 +0800`), and is the instant the export resolved: a date
+//! written without a zone gets the site's offset, since the output has no `_config.yml` to say
+//! it; one written with a zone is kept as written. Added keys:
 //!
 //! - `title` when it is missing, empty or not a string (the title made from the file name), and
 //!   `date` when it is missing or broken and the file name has one;
@@ -36,14 +39,18 @@
 //!
 //! **Front matter, Hugo and Zola** (TOML `+++`, written with the `toml` crate): `title` (a
 //! string), `date` (a TOML datetime with offset; a local one when no zone was known), `draft`
-//! (from `published`), `description` (when a string), `aliases` (the post's old URLs:
-//! `permalink`, `redirect_from`, else the URL Jekyll gave it under the site's `permalink`
-//! setting, without `baseurl`), and `categories`/`tags` (Hugo: top level; Zola: under
-//! `[taxonomies]`, which Zola's `config.toml` must declare). Everything else — unknown keys,
-//! Jekyll's `layout`, `permalink`, `author`, `lang`, the `original_*` and `source_url` keys
-//! above — goes, in order and with its type, under `[params]` (Hugo) or `[extra]` (Zola),
-//! as inline values so that order holds at every depth. TOML has no null: keys and list
-//! items without a value are left out; YAML tags are dropped (their value is kept).
+//! (from `published`), `description` (when a string), `aliases` (the post's old URLs: its
+//! `permalink`, or else the URL Jekyll gave it under the site's `permalink` setting, without
+//! `baseurl` and not percent-encoded; then its `redirect_from`), and `categories`/`tags` (Hugo:
+//! top level; Zola: under `[taxonomies]`, which Zola's `config.toml` must declare). Everything
+//! else — unknown keys, Jekyll's `layout`, `permalink`, `author`, `lang`, `redirect_from`, the
+//! `original_*` and `source_url` keys above — goes, in order and with its type, under
+//! `[params]` (Hugo) or `[extra]` (Zola), as inline values so that order holds at every depth;
+//! a date YAML wrote unquoted is a TOML datetime. TOML has no null: keys and list items without
+//! a value are left out; YAML tags are dropped (their value is kept).
+//!
+//! A post read from Hugo or Zola goes back the same way: its `draft` is `published` again in
+//! the Jekyll layout, and its `aliases` come first among the old URLs.
 //!
 //! **Body**: CommonMark with GFM tables and strikethrough, written from the sanitized XHTML by
 //! [`xhtml_to_markdown`]; see its documentation. Raw HTML appears only where Markdown has no
@@ -377,6 +384,15 @@ fn yaml_front_matter(post: &ExportPost, facts: &Facts<'_>) -> String {
                     yaml::write_entry(&mut out, &key, &entry.value, false);
                 }
             }
+            // A Hugo or Zola post's `draft` is Jekyll's `published`, negated.
+            "draft"
+                if front_matter.format == FrontMatterFormat::Toml
+                    && front_matter.entry("published").is_none()
+                    && front_matter.published.is_some() =>
+            {
+                let published = Value::Bool(front_matter.published.unwrap_or(true));
+                yaml::write_entry(&mut out, "published", &published, false);
+            }
             key => yaml::write_entry(&mut out, key, &entry.value, written_plain(entry, text)),
         }
     }
@@ -655,6 +671,18 @@ fn old_urls(post: &ExportPost, site: Option<&Site>) -> Vec<String> {
             urls.push(url);
         }
     };
+    let add_entry = |key: &str, add: &mut dyn FnMut(&str)| match front_matter
+        .entry(key)
+        .map(|entry| &entry.value)
+    {
+        Some(Value::String(url)) => add(url),
+        Some(Value::Sequence(items)) => items.iter().filter_map(Value::as_str).for_each(add),
+        _ => {}
+    };
+    // A post read from Hugo or Zola: its aliases first, as they were written.
+    if front_matter.format == FrontMatterFormat::Toml {
+        add_entry("aliases", &mut add);
+    }
     match (&front_matter.permalink, site) {
         (Some(permalink), _) => add(permalink),
         (None, Some(site)) if front_matter.format == FrontMatterFormat::Yaml => {
@@ -664,19 +692,7 @@ fn old_urls(post: &ExportPost, site: Option<&Site>) -> Vec<String> {
         }
         _ => {}
     }
-    let mut keys = vec!["redirect_from"];
-    if front_matter.format == FrontMatterFormat::Toml {
-        keys.push("aliases");
-    }
-    for key in keys {
-        match front_matter.entry(key).map(|entry| &entry.value) {
-            Some(Value::String(url)) => add(url),
-            Some(Value::Sequence(items)) => {
-                items.iter().filter_map(Value::as_str).for_each(&mut add)
-            }
-            _ => {}
-        }
-    }
+    add_entry("redirect_from", &mut add);
     urls
 }
 
@@ -801,10 +817,11 @@ const MAX_INLINE_DEPTH: usize = 64;
 /// - Tables with a cell per column and inline content are GFM tables (with an empty header row
 ///   when the table has none, and the caption as a paragraph before it); other tables, and
 ///   definition lists, are HTML blocks. A figure is its content, caption as a paragraph.
-/// - Escaping only where Markdown would otherwise read syntax: `*`, `` ` ``, `[`, `]`, `~`
-///   always; `_` unless inside a word; `<` before a tag-like character; `&` before an entity;
-///   `#`, `>`, `-`, `+`, `=`, `:` and `1.` at the start of a line; `|` in tables; `{` before
-///   `{`, `%` or `:` (Liquid, kramdown, Hugo and Zola shortcodes), as `&#123;`.
+/// - Escaping only where Markdown would otherwise read syntax: `*`, `` ` ``, `[`, `]`, `~`, `|`
+///   (a line with one may head a table) always; `_` unless inside a word; `<` before a
+///   tag-like character; `&` before an entity; `!` before a link; `$$` (kramdown math); `#`,
+///   `>`, `-`, `+`, `=`, `:` and `1.` at the start of a line; `{` before `{`, `%` or `:`
+///   (Liquid, kramdown, Hugo and Zola shortcodes), as `&#123;`. Never CJK punctuation.
 /// - When the last line could be taken for a source or navigation line (a bare link), an HTML
 ///   comment ends the body, so that newsbundle does not cut it off when reading it back.
 pub fn xhtml_to_markdown(xhtml: &str) -> String {
@@ -1047,7 +1064,14 @@ impl BlockWriter {
             for (index, line) in content.split('\n').enumerate() {
                 if index == 0 {
                     text.push_str(&marker);
-                    if !line.is_empty() {
+                    // `- - -` (an item opening with a list opening with an empty item) would
+                    // be a thematic break: the content starts on the next line.
+                    let first_line = format!("{marker} {line}");
+                    if is_thematic_break(&first_line) {
+                        text.push('\n');
+                        text.push_str(&indent);
+                        text.push_str(line);
+                    } else if !line.is_empty() {
                         text.push(' ');
                         text.push_str(line);
                     }
@@ -1183,6 +1207,12 @@ fn simple_cell(cell: Node<'_>) -> bool {
     spans && paragraphs <= 1 && !other_blocks
 }
 
+/// Three or more `-`, `*` or `_` (the same), and spaces.
+fn is_thematic_break(line: &str) -> bool {
+    let marks: Vec<char> = line.chars().filter(|c| *c != ' ' && *c != '\t').collect();
+    marks.len() >= 3 && matches!(marks[0], '-' | '*' | '_') && marks.iter().all(|c| *c == marks[0])
+}
+
 /// Was the list just written marked with `-` or `1.` (rather than `*` or `1)`)?
 fn last_list_marker_is_primary(text: &str, ordered: bool) -> bool {
     let first_line = text.lines().next().unwrap_or_default();
@@ -1212,7 +1242,15 @@ fn join_blocks(blocks: &[Block], tight: bool) -> String {
         if index > 0 {
             let previous = &blocks[index - 1];
             let interrupts = match &block.kind {
-                BlockKind::List { starts_at_one, .. } => *starts_at_one,
+                // An empty first item cannot interrupt a paragraph either.
+                BlockKind::List { starts_at_one, .. } => {
+                    *starts_at_one
+                        && block
+                            .text
+                            .lines()
+                            .next()
+                            .is_some_and(|line| line.contains(' '))
+                }
                 BlockKind::Fence | BlockKind::Quote => true,
                 _ => false,
             };
@@ -1662,7 +1700,11 @@ fn normalise(tokens: Vec<Token>) -> Vec<Token> {
                     }
                 }
                 out.append(&mut pending_opens);
-                out.push(visible);
+                // Words split by an unwrapped element are one word to Markdown.
+                match (out.last_mut(), visible) {
+                    (Some(Token::Text(word)), Token::Text(more)) => word.push_str(&more),
+                    (_, visible) => out.push(visible),
+                }
             }
         }
     }
@@ -1734,7 +1776,21 @@ fn decide_delimiters(tokens: &[Token], context: Context) -> HashSet<usize> {
         // letter after it.
         let only_opens = before.is_whitespace()
             || (surely_punctuation(before) && !first.is_whitespace() && !maybe_punctuation(first));
-        if opens && closes && (!nested || only_opens) {
+        // A literal (escaped) delimiter character against the run: pulldown-cmark then reads
+        // `\~~~` as no delimiter at all.
+        let text_edge = |index: Option<usize>, last: bool| match index.map(|i| tokens.get(i)) {
+            Some(Some(Token::Text(text))) if last => text.chars().next_back(),
+            Some(Some(Token::Text(text))) => text.chars().next(),
+            _ => None,
+        };
+        let against_literal = [
+            text_edge(open.checked_sub(1), true),
+            text_edge(Some(open + 1), false),
+            text_edge(close.checked_sub(1), true),
+            text_edge(Some(close + 1), false),
+        ]
+        .contains(&Some(character));
+        if opens && closes && (!nested || only_opens) && !against_literal {
             markdown.insert(pair);
             markdown_at.insert(open);
             markdown_at.insert(close);
@@ -1856,7 +1912,7 @@ fn serialize_inline(tokens: &[Token], markdown_pairs: &HashSet<usize>, context: 
                         Some((at, c)) if is_html_space(c) => (&word[..at], " "),
                         _ => (word, ""),
                     };
-                    escape_text(&mut out, word, Some('`'), Some(' '), false, context);
+                    escape_text(&mut out, word, Some('>'), Some('<'), false, context);
                     out.push_str(space);
                 }
                 out.push_str("</code>");
@@ -2075,7 +2131,8 @@ fn escape_text(
             '$' if after == Some('$') => out.push_str("\\$"),
             // `![` would start an image.
             '!' if after == Some('[') => out.push_str("\\!"),
-            '|' if context == Context::Cell => out.push_str("\\|"),
+            // A line with a bare `|` can be the header of a GFM table.
+            '|' => out.push_str("\\|"),
             c => out.push(c),
         }
     }

@@ -3,10 +3,11 @@
 //!
 //! [`prepare`] runs the pipeline once (read, parse, sanitize, lint) and keeps, for every post,
 //! its typed front matter, its [`CleanBody`] and its diagnostics: no exporter touches the raw
-//! body. Files that cannot be read are [`Rejected`] with the reason; pages of a Jekyll site are
-//! [`Skipped`] (they are not posts). Everything else is exported, even a post with broken
-//! front matter (its title and date then come from the file name). This module does not print
-//! and does not decide where outputs go; `cli` does.
+//! body. Files that cannot be read are [`Rejected`] with the reason; pages of a Jekyll site
+//! and Hugo or Zola section pages (`_index.md`) are [`Skipped`] (they are not posts).
+//! Everything else is exported, even a post with broken front matter (its title and date then
+//! come from the file name). This module does not print and does not decide where outputs go;
+//! `cli` does.
 
 pub mod bundle;
 pub mod epub;
@@ -196,7 +197,7 @@ pub fn prepare(paths: &[PathBuf], config: &Config, lint_options: &lint::Options)
     for (index, (post, body)) in kept {
         let input = &archive.inputs[index];
         let site = input.site.map(|site| &archive.sites[site]);
-        if post.file_name.stem == "_index" && post.file_name.has_extension {
+        if post.file_name.is_section_index() {
             export.skipped.push(Skipped {
                 path: post.path.clone(),
                 reason: "a section page of a Hugo or Zola site (`_index.md`), not a post"

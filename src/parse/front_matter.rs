@@ -392,11 +392,13 @@ fn read_toml(text: &str, toml_span: Range<usize>, problems: &mut Vec<ParseProble
                     if taken {
                         kept.push((Value::String(key), value.clone()));
                     } else {
+                        let (key_span, value_span) = table_key_spans(text, &value_span, &key)
+                            .unwrap_or((key_span.clone(), value_span.clone()));
                         lifted.push(Entry {
                             key,
                             value: value.clone(),
-                            key_span: key_span.clone(),
-                            value_span: value_span.clone(),
+                            key_span,
+                            value_span,
                         });
                     }
                 }
@@ -433,6 +435,54 @@ fn read_toml(text: &str, toml_span: Range<usize>, problems: &mut Vec<ParseProble
         }
     }
     front_matter
+}
+
+/// The spans of `key = value` on its own line inside a `[table]` section at `table` (the value
+/// to the end of its line, or to a comment after an unquoted value); `None` when the key is
+/// not written that way (dotted, in an inline table).
+fn table_key_spans(
+    text: &str,
+    table: &Range<usize>,
+    key: &str,
+) -> Option<(Range<usize>, Range<usize>)> {
+    let region = text.get(table.clone())?;
+    for line in Lines::new(region) {
+        let content = line.content.trim_start();
+        let indentation = line.content.len() - content.len();
+        let split = if let Some(quoted) = content.strip_prefix('"') {
+            quoted
+                .find('"')
+                .map(|end| (&quoted[..end], &quoted[end + 1..]))
+        } else {
+            content
+                .find([' ', '\t', '='])
+                .map(|end| (&content[..end], &content[end..]))
+        };
+        let Some((found, rest)) = split else {
+            continue;
+        };
+        if found != key {
+            continue;
+        }
+        let Some(after_equals) = rest.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let value = after_equals.trim();
+        let value = if value.starts_with(['"', '\'']) {
+            value
+        } else {
+            value.split(" #").next().unwrap_or(value).trim_end()
+        };
+        let key_start =
+            table.start + line.start + indentation + usize::from(content.starts_with('"'));
+        let value_start =
+            table.start + line.start + (line.content.len() - after_equals.trim_start().len());
+        return Some((
+            key_start..key_start + key.len(),
+            value_start..value_start + value.len(),
+        ));
+    }
+    None
 }
 
 fn type_fields(front_matter: &mut FrontMatter, problems: &mut Vec<ParseProblem>) {
@@ -783,6 +833,21 @@ mod tests {
             .collect();
         assert_eq!(unknown, ["source_url", "count"]);
         assert_eq!(&text[split.body_start..], "正文\n");
+    }
+
+    #[test]
+    fn lifted_keys_have_their_own_spans() {
+        let text = "+++\ntitle = \"a\"\n[params]\nupdated = 2022-01-05T10:00:00+08:00 # when\n\"a b\" = \"x\"\n+++\n";
+        let split = split(text);
+        let updated = split.front_matter.entry("updated").unwrap();
+        assert_eq!(&text[updated.key_span.clone()], "updated");
+        assert_eq!(
+            &text[updated.value_span.clone()],
+            "2022-01-05T10:00:00+08:00"
+        );
+        let spaced = split.front_matter.entry("a b").unwrap();
+        assert_eq!(&text[spaced.key_span.clone()], "a b");
+        assert_eq!(&text[spaced.value_span.clone()], "\"x\"");
     }
 
     #[test]

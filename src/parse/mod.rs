@@ -70,6 +70,11 @@ pub struct FileName {
 }
 
 impl FileName {
+    /// `_index.md`: the page of a Hugo or Zola section, not a post.
+    pub fn is_section_index(&self) -> bool {
+        self.stem == "_index" && self.has_extension
+    }
+
     pub fn from_path(path: &str) -> FileName {
         let normalised = path.replace('\\', "/");
         let mut components: Vec<&str> = normalised.split('/').collect();

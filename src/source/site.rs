@@ -22,6 +22,7 @@ pub struct Site {
     pub url: Option<String>,
     pub baseurl: Option<String>,
     pub permalink: Option<String>,
+    /// `lang`, or else `locale` (as some themes name it).
     pub lang: Option<String>,
     pub title: Option<String>,
     /// Problems found in `_config.yml`.
@@ -68,6 +69,7 @@ impl Site {
                 Vec::new()
             }
         };
+        let mut locale = None;
         for (key, value) in mapping {
             let (Some(key), Some(text)) = (key.as_str(), value.to_scalar_string()) else {
                 continue;
@@ -88,9 +90,14 @@ impl Site {
                 "baseurl" => site.baseurl = Some(text),
                 "permalink" => site.permalink = Some(text),
                 "lang" => site.lang = Some(text),
+                // Some themes (Minimal Mistakes) name the site's language `locale`.
+                "locale" => locale = Some(text),
                 "title" => site.title = Some(text),
                 _ => {}
             }
+        }
+        if site.lang.is_none() {
+            site.lang = locale;
         }
         site.config_text = config_text;
         site

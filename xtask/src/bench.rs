@@ -84,7 +84,10 @@ options:
   --bundle-posts N size of the archive that `bundle` exports and pandoc's subset is
                    drawn from (default: 10000)
   --pandoc-posts N posts given to each pandoc run, evenly spaced over that archive
-                   (default: 1000; 10000 takes minutes per EPUB run)
+                   (default: 1000). pandoc's time per post grows with the number of
+                   posts in one process (about quadratically on these posts: 1000
+                   posts took ~100 s here), so its posts/s hold for that N only, and
+                   10000 would take hours per run
   --pandoc-runs N  timed runs per pandoc format (default: as --runs)
   --pandoc PATH    the pandoc to run (default: `pandoc` on PATH)
   -h, --help       show this help
@@ -400,6 +403,10 @@ struct Report {
     unix_time: u64,
     cpus: usize,
     cpu_model: String,
+    /// `/proc/loadavg` when the bench started and when it ended: the machine is not
+    /// reserved for the bench, and other work on it slows every row.
+    load_average_start: String,
+    load_average_end: String,
     generator_version: u32,
     seed: String,
     binary: String,
@@ -532,6 +539,14 @@ fn group(n: u64) -> String {
         .map(|g| std::str::from_utf8(g).expect("ASCII digits"))
         .collect();
     groups.join(",")
+}
+
+/// The 1, 5 and 15 minute load averages, as `/proc/loadavg` gives them.
+fn load_average() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 fn cpu_model() -> String {
@@ -719,6 +734,8 @@ pub fn run(args: &[String]) -> DynResult {
             .map_or(0, |d| d.as_secs()),
         cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
         cpu_model: cpu_model(),
+        load_average_start: load_average(),
+        load_average_end: String::new(),
         generator_version: generate::GENERATOR_VERSION,
         seed: format!("{seed:#x}"),
         binary: bin.display().to_string(),
@@ -746,9 +763,10 @@ pub fn run(args: &[String]) -> DynResult {
     };
 
     println!(
-        "xtask bench: {} ({} CPUs), binary {}",
+        "xtask bench: {} ({} CPUs, load average {}), binary {}",
         report.cpu_model,
         report.cpus,
+        report.load_average_start,
         bin.display()
     );
     println!(
@@ -872,8 +890,9 @@ pub fn run(args: &[String]) -> DynResult {
         let result = export::run(&export_opts, &base)?;
         export::print_table(&result);
         report.export = Some(result);
-        write_report(&results_path, &report)?;
     }
+    report.load_average_end = load_average();
+    write_report(&results_path, &report)?;
 
     println!();
     let verdict = |met: bool| if met { "met" } else { "NOT met" };
@@ -916,6 +935,10 @@ pub fn run(args: &[String]) -> DynResult {
             );
         }
     }
+    println!(
+        "load average: {} at the start, {} at the end ({} CPUs)",
+        report.load_average_start, report.load_average_end, report.cpus
+    );
     println!("results written to {}", results_path.display());
     match report.export.as_ref().and_then(|e| e.bundle_failure()) {
         Some(reason) => Err(format!("the bundle row failed: {reason}").into()),

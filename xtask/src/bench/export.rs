@@ -733,7 +733,7 @@ pub(super) fn print_table(report: &ExportReport) {
                 r.tool,
                 group(r.posts as u64),
                 r.median_s,
-                group(r.posts_per_s.round() as u64),
+                rate(r.posts_per_s),
                 r.peak_rss_mib,
                 r.cpu_median_s,
                 r.output_bytes as f64 / 1e6,
@@ -758,6 +758,13 @@ pub(super) fn print_table(report: &ExportReport) {
     }
     if let Some(v) = &report.pandoc_version {
         println!("pandoc: {v}");
+    }
+    if let Some(subset) = &report.pandoc_subset {
+        println!(
+            "note: pandoc's time per post grows with the number of posts in one process; \
+             its posts/s hold for {} posts (--pandoc-posts)",
+            group(subset.posts as u64)
+        );
     }
     if let Some(check) = &report.bundle_check {
         println!(
@@ -786,10 +793,10 @@ pub(super) fn print_targets(report: &ExportReport) {
         (Some(b), Some(p), Some(ratio), Some(met)) => println!(
             "target: bundle at least {MIN_RATIO:.0}x pandoc's EPUB posts/s -> {} posts/s \
              ({} posts in {:.3} s) vs {} posts/s = {ratio:.1}x: {}",
-            group(b.posts_per_s.round() as u64),
+            rate(b.posts_per_s),
             group(b.posts as u64),
             b.median_s,
-            group(p.posts_per_s.round() as u64),
+            rate(p.posts_per_s),
             verdict(met)
         ),
         _ => println!(
@@ -814,6 +821,15 @@ pub(super) fn print_targets(report: &ExportReport) {
     }
 }
 
+/// posts/s for display: grouped digits, one decimal below 100 (pandoc's rates).
+fn rate(posts_per_s: f64) -> String {
+    if posts_per_s < 100.0 {
+        format!("{posts_per_s:.1}")
+    } else {
+        group(posts_per_s.round() as u64)
+    }
+}
+
 fn row_state(row: &Row) -> &'static str {
     match row {
         Row::Measured(_) => "measured",
@@ -833,6 +849,12 @@ fn not_measured(report: &ExportReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rates() {
+        assert_eq!(rate(9.48), "9.5");
+        assert_eq!(rate(5_300.4), "5,300");
+    }
 
     #[test]
     fn evenly_spaced_subsets() {

@@ -48,8 +48,11 @@ impl Rule for MissingField {
     }
 
     fn check(&self, post: &Post, context: &Context<'_>, out: &mut Vec<Finding>) {
-        // Pages of a site (`index.md`) are not posts: Jekyll needs no date for them.
-        if context.site.is_some() && !post.file_name.in_posts_dir {
+        // Pages of a site (`index.md`) are not posts: Jekyll needs no date for them; nor does
+        // a Hugo or Zola section page (`_index.md`).
+        if (context.site.is_some() && !post.file_name.in_posts_dir)
+            || post.file_name.is_section_index()
+        {
             return;
         }
         let Some(block) = &post.block else {

@@ -647,6 +647,48 @@ mod tests {
     }
 
     #[test]
+    fn site_paths() {
+        let site = Site::from_config(
+            PathBuf::from("site"),
+            "site/_config.yml".to_owned(),
+            "url: https://news.example.cn\nbaseurl: /blog/\n".to_owned(),
+        );
+        let page = Some("/emnews/2021/12/08/x.html");
+        let path = |url: &str, page: Option<&str>| site_path(url, page, Some(&site));
+        assert_eq!(
+            path("/blog/emnews/2021/12/07/a.html#top", page).as_deref(),
+            Some("/emnews/2021/12/07/a.html")
+        );
+        assert_eq!(
+            path("../07/b.html?x=1", page).as_deref(),
+            Some("/emnews/2021/12/07/b.html")
+        );
+        assert_eq!(
+            path("//news.example.cn/blog/%E5%85%B3%E4%BA%8E/", page).as_deref(),
+            Some("/关于/")
+        );
+        assert_eq!(
+            path("http://NEWS.example.cn/blog", page).as_deref(),
+            Some("/")
+        );
+        // A root-relative link that forgot `baseurl` is looked up as it is.
+        assert_eq!(path("/old/", page).as_deref(), Some("/old/"));
+        assert_eq!(path("https://other.example.cn/blog/x.html", page), None);
+        assert_eq!(path("mailto:editor@example.cn", page), None);
+        assert_eq!(path("#top", page), None);
+        assert_eq!(path("", page), None);
+        // A document-relative link needs the page's own URL.
+        assert_eq!(path("b.html", None), None);
+        assert_eq!(path("/blog/b.html", None).as_deref(), Some("/b.html"));
+        // Without a site, no host is the site's.
+        assert_eq!(
+            site_path("https://news.example.cn/x.html", page, None),
+            None
+        );
+        assert_eq!(site_path("/x.html", page, None).as_deref(), Some("/x.html"));
+    }
+
+    #[test]
     fn slugs_and_escapes() {
         assert_eq!(
             slugify("Big News: 2021!", Slugify::Default),
