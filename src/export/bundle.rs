@@ -81,21 +81,32 @@ pub fn write(
     options: &ExportOptions,
     directory: &Path,
 ) -> Result<Vec<PathBuf>, ExportError> {
-    let mut written: Vec<PathBuf> = Vec::new();
-    let mut run =
+    let run =
         |exporter: &dyn Exporter, destination: PathBuf| -> Result<Vec<PathBuf>, ExportError> {
-            let context = ExportContext {
+            exporter.export(&ExportContext {
                 export,
                 options,
                 destination: &destination,
-            };
-            let files = exporter.export(&context)?;
-            written.extend(files.iter().cloned());
-            Ok(files)
+            })
         };
-    let markdown_files = run(&MarkdownExporter, directory.join("posts"))?;
-    run(&JsonExporter { lines: true }, directory.join("posts.jsonl"))?;
-    run(&EpubExporter, directory.join("book.epub"))?;
+    // The three formats are independent: each runs on its own thread.
+    let (markdown, jsonl, epub) = std::thread::scope(|scope| {
+        let markdown = scope.spawn(|| run(&MarkdownExporter, directory.join("posts")));
+        let jsonl =
+            scope.spawn(|| run(&JsonExporter { lines: true }, directory.join("posts.jsonl")));
+        let epub = run(&EpubExporter, directory.join("book.epub"));
+        (
+            markdown
+                .join()
+                .unwrap_or_else(|_| Err(panicked("markdown"))),
+            jsonl.join().unwrap_or_else(|_| Err(panicked("jsonl"))),
+            epub,
+        )
+    });
+    let markdown_files = markdown?;
+    let mut written: Vec<PathBuf> = markdown_files.clone();
+    written.extend(jsonl?);
+    written.extend(epub?);
 
     let report_path = directory.join("report.json");
     let mut report = Vec::new();
@@ -188,6 +199,13 @@ pub fn write(
     std::fs::write(&manifest_path, text).map_err(|error| write_error(&manifest_path, &error))?;
     written.push(manifest_path);
     Ok(written)
+}
+
+fn panicked(format: &'static str) -> ExportError {
+    ExportError::Format {
+        format,
+        reason: "the exporter stopped unexpectedly".to_owned(),
+    }
 }
 
 fn write_error(path: &Path, error: &std::io::Error) -> ExportError {
