@@ -529,3 +529,97 @@ fn deeply_nested_markup_does_not_overflow_the_stack() {
         chapter.matches("</span>").count()
     );
 }
+
+/// Text conservation: the visible text of each chapter's body is the sanitized body's visible
+/// text, for the example archive and every corpus archive. The only text an EPUB adds is the alt
+/// text of images it could not embed (they become links showing their alt text).
+#[test]
+fn every_chapter_keeps_the_text_of_its_post() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let mut archives = vec![PathBuf::from(ARCHIVE), PathBuf::from(HARD_CASES)];
+    let mut corpus_archives: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .expect("../shared/corpus is beside the repository")
+        .map(|entry| entry.expect("a corpus entry").path())
+        .filter(|path| path.is_dir())
+        .collect();
+    corpus_archives.sort();
+    assert!(
+        !corpus_archives.is_empty(),
+        "no archive in {}",
+        corpus.display()
+    );
+    archives.extend(corpus_archives);
+    let significant = |text: &str| -> String {
+        text.chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .collect()
+    };
+    let mut checked = 0;
+    for archive in archives {
+        let export = prepare(&archive.to_string_lossy());
+        let (_directory, books) = build(&export, &options());
+        assert_eq!(books.len(), 1, "{}: one volume", archive.display());
+        let book = &books[0];
+        let chapters = book.chapters();
+        assert_eq!(
+            chapters.len(),
+            export.posts.len(),
+            "{}: a chapter per post",
+            archive.display()
+        );
+        for (post, chapter) in export.posts.iter().zip(chapters) {
+            let xhtml = book.text(chapter);
+            let document = parse_xml(&xhtml).expect("a well-formed chapter");
+            let body = document
+                .descendants()
+                .find(|node| node.has_tag_name("div") && node.attribute("class") == Some("body"))
+                .unwrap_or_else(|| panic!("{chapter} has a div.body"));
+            // Text nodes of the body, leaving out images turned into links (`a.image-link`).
+            let mut text: String = body
+                .descendants()
+                .filter(|node| node.is_text())
+                .filter(|node| {
+                    !node
+                        .ancestors()
+                        .any(|ancestor| ancestor.attribute("class") == Some("image-link"))
+                })
+                .filter_map(|node| node.text())
+                .map(significant)
+                .collect();
+            // An image that could not be embedded and stands inside a link, or is missing, is
+            // written as its alt text (or a placeholder): take those out where the texts part.
+            let expected = significant(post.body.text());
+            let labels: Vec<String> = post
+                .body
+                .images()
+                .iter()
+                .map(|image| significant(image.alt.as_deref().unwrap_or("")))
+                .chain(["[图片]".to_owned(), "[image]".to_owned()])
+                .filter(|label| !label.is_empty())
+                .collect();
+            while text != expected {
+                let at = text
+                    .char_indices()
+                    .zip(expected.chars().chain(std::iter::repeat('\0')))
+                    .find(|((_, a), b)| a != b)
+                    .map_or(text.len(), |((at, _), _)| at);
+                let Some(label) = labels
+                    .iter()
+                    .find(|label| text[at..].starts_with(label.as_str()))
+                else {
+                    break;
+                };
+                text.replace_range(at..at + label.len(), "");
+            }
+            assert_eq!(
+                text,
+                expected,
+                "{}: {chapter} ({})",
+                archive.display(),
+                post.path
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} posts checked");
+}
