@@ -429,6 +429,31 @@ struct BodyTarget {
     met: Option<bool>,
 }
 
+/// Generate (or reuse) the archive of `posts` posts under `base` and warm the page cache
+/// with one untimed `cat` pass. Returns the archive and its generation time, when it was made.
+pub(crate) fn warm_archive(
+    base: &Path,
+    posts: usize,
+    seed: u64,
+) -> DynResult<(generate::Archive, Option<std::time::Duration>)> {
+    let (archive, gen_time) = generate::ensure_archive(base, posts, seed)?;
+    match gen_time {
+        Some(t) => eprintln!(
+            "  generated {} files, {:.1} MB in {:.2} s",
+            group(archive.files as u64),
+            archive.bytes as f64 / 1e6,
+            t.as_secs_f64()
+        ),
+        None => eprintln!("  reusing {} (stamp matches)", archive.dir.display()),
+    }
+    let (mut warm, _) = cat_command(&archive.dir);
+    let s = run_measured(&mut warm)?;
+    if s.code != Some(0) {
+        return Err(format!("cat warm-up failed with {}", s.describe_exit()).into());
+    }
+    Ok((archive, gen_time))
+}
+
 fn median(xs: &[f64]) -> f64 {
     let mut v = xs.to_vec();
     v.sort_by(f64::total_cmp);
@@ -782,23 +807,7 @@ pub fn run(args: &[String]) -> DynResult {
             group(posts as u64),
             base.display()
         );
-        let (archive, gen_time) = generate::ensure_archive(&base, posts, seed)?;
-        match gen_time {
-            Some(t) => eprintln!(
-                "  generated {} files, {:.1} MB in {:.2} s",
-                group(archive.files as u64),
-                archive.bytes as f64 / 1e6,
-                t.as_secs_f64()
-            ),
-            None => eprintln!("  reusing {} (stamp matches)", archive.dir.display()),
-        }
-
-        // Warm the page cache (untimed).
-        let (mut warm, _) = cat_command(&archive.dir);
-        let s = run_measured(&mut warm)?;
-        if s.code != Some(0) {
-            return Err(format!("cat warm-up failed with {}", s.describe_exit()).into());
-        }
+        let (archive, gen_time) = warm_archive(&base, posts, seed)?;
 
         // One untimed lint run with its output kept, to check the binary works.
         let stderr_file = base.join(format!("{posts}.lint.stderr"));

@@ -41,8 +41,7 @@ use std::process::{Command, Stdio};
 
 use serde::Serialize;
 
-use super::{cat_command, group, median, run_measured, shell_quote, tail_lines, Sample};
-use crate::generate;
+use super::{group, median, run_measured, shell_quote, tail_lines, Sample};
 use crate::DynResult;
 
 pub(super) const DEFAULT_BUNDLE_POSTS: usize = 10_000;
@@ -502,21 +501,7 @@ pub(super) fn run(opts: &ExportOptions, base: &Path) -> DynResult<ExportReport> 
         group(posts as u64),
         base.display()
     );
-    let (archive, gen_time) = generate::ensure_archive(base, posts, opts.seed)?;
-    match gen_time {
-        Some(t) => eprintln!(
-            "  generated {} files, {:.1} MB in {:.2} s",
-            group(archive.files as u64),
-            archive.bytes as f64 / 1e6,
-            t.as_secs_f64()
-        ),
-        None => eprintln!("  reusing {} (stamp matches)", archive.dir.display()),
-    }
-    let (mut warm, _) = cat_command(&archive.dir);
-    let s = run_measured(&mut warm)?;
-    if s.code != Some(0) {
-        return Err(format!("cat warm-up failed with {}", s.describe_exit()).into());
-    }
+    let (archive, gen_time) = super::warm_archive(base, posts, opts.seed)?;
 
     // bundle: one untimed check run.
     let mut bundle = bundle_tool(
