@@ -8,128 +8,15 @@
 //! No test depends on the clock: the only future date in the example archive is in 9999.
 
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use newsbundle::lint::registry::RULES;
 use serde_json::Value;
 
-const ARCHIVE: &str = "fixtures/archive";
-/// A post of the example archive with no problem at all.
-const CLEAN_POST: &str = "fixtures/archive/_posts/2022-03-29-202203291354280001.md";
-/// A post whose only finding is a warning (future-date).
-const WARNING_POST: &str = "fixtures/archive/_posts/9999-03-31-202203311630000009.md";
-/// A post whose only finding is an info (crlf-line-endings).
-const INFO_POST: &str = "fixtures/archive/_posts/2022-03-30-202203301130420006.md";
-
-/// The package root: the working directory of every command unless a test says otherwise.
-fn package_root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `newsbundle ARGS` from the package root, with no input and none of the caller's colour
-/// settings.
-fn newsbundle(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_newsbundle"));
-    command
-        .args(args)
-        .current_dir(package_root())
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null());
-    command
-}
-
-/// What one run printed, and how it ended.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    /// Replaced by `[TEMP]` in the rendering.
-    temp: Option<PathBuf>,
-}
-
-impl Run {
-    fn of(command: &mut Command) -> Run {
-        let output = command.output().expect("the newsbundle binary runs");
-        Run {
-            code: output.status.code().expect("newsbundle exits, not killed"),
-            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-            temp: None,
-        }
-    }
-
-    fn in_temp(mut self, temp: &Path) -> Run {
-        self.temp = Some(temp.to_path_buf());
-        self
-    }
-
-    /// `exit: N`, then stdout and stderr, redacted; for snapshots.
-    fn render(&self) -> String {
-        let mut text = format!("exit: {}\n--- stdout\n", self.code);
-        text.push_str(&self.stdout);
-        if !self.stdout.is_empty() && !self.stdout.ends_with('\n') {
-            text.push_str("\n[no newline at end of stdout]\n");
-        }
-        text.push_str("--- stderr\n");
-        text.push_str(&self.stderr);
-        if !self.stderr.is_empty() && !self.stderr.ends_with('\n') {
-            text.push_str("\n[no newline at end of stderr]\n");
-        }
-        redact(&text, self.temp.as_deref())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).expect("stdout is one JSON document")
-    }
-}
-
-fn run(args: &[&str]) -> Run {
-    Run::of(&mut newsbundle(args))
-}
-
-/// The version (only ever found quoted, in JSON and SARIF) and temporary paths.
-fn redact(text: &str, temp: Option<&Path>) -> String {
-    let mut text = text.replace(
-        &format!("\"{}\"", env!("CARGO_PKG_VERSION")),
-        "\"[VERSION]\"",
-    );
-    if let Some(temp) = temp {
-        for form in [temp.to_path_buf(), temp.canonicalize().unwrap_or_default()] {
-            let form = form.to_string_lossy().into_owned();
-            if !form.is_empty() {
-                text = text.replace(&form, "[TEMP]");
-            }
-        }
-    }
-    text
-}
-
-/// Every file under `directory`, as paths relative to the package root, sorted.
-fn files_under(directory: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut pending = vec![directory.to_path_buf()];
-    while let Some(directory) = pending.pop() {
-        for entry in std::fs::read_dir(package_root().join(&directory)).unwrap() {
-            let entry = entry.unwrap();
-            let path = directory.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                pending.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
-fn write(directory: &Path, path: &str, text: &str) {
-    let path = directory.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+mod common;
+use common::*;
 
 // ---------------------------------------------------------------------------------------------
 // lint on the example archive, in each format
@@ -328,29 +215,6 @@ fn clean_post_exits_zero() {
     let run = run(&["lint", "--no-config", CLEAN_POST]);
     assert_eq!(run.code, 0);
     insta::assert_snapshot!("lint_clean_post", run.render());
-}
-
-/// Run `command` with `input` piped to its standard input.
-fn run_with_stdin(command: &mut Command, input: &str) -> Run {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-        temp: None,
-    }
 }
 
 #[test]
