@@ -94,7 +94,7 @@ fn build(export: &Export, options: &ExportOptions) -> (tempfile::TempDir, Vec<Bo
         destination: &destination,
     };
     let written = EpubExporter.export(&context).expect("the book is written");
-    let books = written.iter().map(|path| Book::read(path)).collect();
+    let books = written.files.iter().map(|path| Book::read(path)).collect();
     (directory, books)
 }
 

@@ -45,7 +45,12 @@ fn write(export: &Export, lines: bool, directory: &Path) -> Vec<u8> {
         destination: &destination,
     };
     let written = exporter.export(&context).expect("the export is written");
-    assert_eq!(written, vec![destination.clone()]);
+    assert_eq!(written.files, vec![destination.clone()]);
+    assert_eq!(
+        written.placements.len(),
+        export.posts.len(),
+        "every post is placed"
+    );
     std::fs::read(&destination).expect("the export can be read back")
 }
 

@@ -53,7 +53,7 @@ fn export_to_temp(archive: &Export, layout: Layout) -> (tempfile::TempDir, Vec<P
         options: &options,
         destination: directory.path(),
     };
-    let files = MarkdownExporter.export(&context).unwrap();
+    let files = MarkdownExporter.export(&context).unwrap().files;
     (directory, files)
 }
 

@@ -1,14 +1,15 @@
-//! `newsbundle convert` and `newsbundle bundle`: prepare the archive once, write the formats,
-//! move them into place.
+//! `newsbundle convert` and `newsbundle bundle`: prepare the archive once, write the formats
+//! into a staging directory, move them into place (see `output` for the guarantees).
 
-use std::path::PathBuf;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 use super::{
     load_config, CliError, ExportArgs, ExportFormat, GroupByArg, LayoutArg, Outcome, Progress,
 };
 use crate::export::{self, Export, ExportOptions, Exporter};
 use crate::lint;
-use crate::output;
+use crate::output::{self, Guard, Shape, StageOptions, Staging};
 
 /// `convert` (one format) and `bundle` (`format` is `None`: every format and a manifest).
 pub(crate) fn run_export(
@@ -22,12 +23,69 @@ pub(crate) fn run_export(
     } else {
         paths
     };
-    output::ensure_outside_inputs(&output, &paths)?;
+    if args.max_posts_per_volume == 0 {
+        return Err(CliError::Usage(
+            "--max-posts-per-volume must be at least 1".to_owned(),
+        ));
+    }
+    let to_stdout = output.as_os_str() == "-";
+    let shape = match format {
+        Some(ExportFormat::Epub | ExportFormat::Json | ExportFormat::Jsonl) => Shape::File,
+        Some(ExportFormat::Markdown) | None => Shape::Directory,
+    };
+    if to_stdout && shape == Shape::Directory {
+        return Err(CliError::Usage(format!(
+            "-o - writes to standard output, which holds one file: {} writes a directory, so give one with -o DIR",
+            if format.is_some() { "markdown" } else { "bundle" }
+        )));
+    }
     let config = load_config(&args.config, args.no_config)?;
-    let progress = Progress::new(args.quiet);
 
+    // Checked before the work, against what the command line names; checked again against
+    // every file read before anything is moved into place.
+    let mut guard = Guard::default();
+    for path in &paths {
+        guard.add(path);
+    }
+    if let Some(path) = &config.path {
+        guard.add(path);
+    }
+    let target = if to_stdout {
+        None
+    } else {
+        let target = output::resolve(&output, shape)?;
+        guard.check(&target.user, &target.real)?;
+        Some(target)
+    };
+    super::clean_up_on_signals();
+
+    let progress = Progress::new(args.quiet);
     progress.stage("reading, checking and cleaning posts");
     let export = export::prepare(&paths, &config, &lint::Options::default());
+    for post in &export.posts {
+        guard.add(Path::new(&post.path));
+    }
+    let others = export.rejected.iter().map(|file| &file.path);
+    for path in others.chain(export.skipped.iter().map(|file| &file.path)) {
+        guard.add(Path::new(path));
+    }
+    for site in &export.sites {
+        guard.add(Path::new(&site.config_path));
+    }
+    for rejected in &export.rejected {
+        progress.suspend(|| eprintln!("error: rejected {}: {}", rejected.path, rejected.reason));
+    }
+    if export.posts.is_empty() {
+        progress.finish();
+        return Err(CliError::Usage(format!(
+            "no posts found under {}: nothing was written",
+            paths
+                .iter()
+                .map(|path| path.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
     let options = ExportOptions {
         title: args.title.clone(),
         language: args.language.clone(),
@@ -37,7 +95,7 @@ pub(crate) fn run_export(
             GroupByArg::Month => export::GroupBy::Month,
             GroupByArg::None => export::GroupBy::None,
         },
-        max_posts_per_volume: args.max_posts_per_volume.max(1),
+        max_posts_per_volume: args.max_posts_per_volume,
         layout: match args.layout {
             LayoutArg::Jekyll => export::Layout::Jekyll,
             LayoutArg::Hugo => export::Layout::Hugo,
@@ -47,44 +105,63 @@ pub(crate) fn run_export(
     };
 
     progress.stage("writing");
-    let written = match format {
-        Some(format) => write_format(&export, &options, format, &output, args.force)?,
-        None => {
-            let temporary = output::temporary_sibling(&output)?;
-            let result = export::bundle::write(&export, &options, &temporary)
-                .map_err(CliError::from)
-                .and_then(|files| {
-                    output::replace_directory(&temporary, &output, args.force)?;
-                    Ok(files
-                        .iter()
-                        .map(|file| output.join(file.strip_prefix(&temporary).unwrap_or(file)))
-                        .collect::<Vec<_>>())
-                });
-            if result.is_err() {
-                let _ = std::fs::remove_dir_all(&temporary);
+    let exporter: Option<Box<dyn Exporter>> = format.map(exporter_for);
+    let result = match (target, &exporter) {
+        (None, Some(exporter)) => write_to_stdout(&export, &options, exporter.as_ref()),
+        (Some(target), exporter) => {
+            let staging = Staging::begin(
+                target,
+                StageOptions {
+                    force: args.force,
+                    guard: &guard,
+                },
+            )?;
+            for note in &staging.notes {
+                progress.suspend(|| eprintln!("note: {note}"));
             }
-            result?
+            write_staged(&export, &options, exporter.as_deref(), staging)
         }
+        (None, None) => unreachable!("a bundle to standard output is refused above"),
     };
     progress.finish();
+    let written = result?;
 
-    for rejected in &export.rejected {
-        eprintln!("error: rejected {}: {}", rejected.path, rejected.reason);
-    }
     if args.verbose {
         for skipped in &export.skipped {
             eprintln!("skipped {}: {}", skipped.path, skipped.reason);
         }
-        for file in &written {
+        for file in &written.files {
             eprintln!("wrote {}", file.display());
         }
     }
+    for file in &written.deleted {
+        eprintln!("warning: deleted {file}, which newsbundle did not write (--force)");
+    }
+    for file in &written.stale {
+        if !args.quiet {
+            eprintln!(
+                "note: removed {}, a volume of an earlier run of this book",
+                file.display()
+            );
+        }
+    }
     if !args.quiet {
+        let destination = if to_stdout {
+            "standard output".to_owned()
+        } else if shape == Shape::File && written.files.len() > 1 {
+            written
+                .files
+                .iter()
+                .map(|file| file.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        } else {
+            output.display().to_string()
+        };
         eprintln!(
-            "exported {} post{} to {}{}{}",
+            "exported {} post{} to {destination}{}{}",
             export.posts.len(),
             if export.posts.len() == 1 { "" } else { "s" },
-            output.display(),
             if export.rejected.is_empty() {
                 String::new()
             } else {
@@ -104,52 +181,103 @@ pub(crate) fn run_export(
     })
 }
 
-/// One format, written into a temporary sibling and moved into place.
-fn write_format(
-    export: &Export,
-    options: &ExportOptions,
-    format: ExportFormat,
-    output: &std::path::Path,
-    force: bool,
-) -> Result<Vec<PathBuf>, CliError> {
-    let exporter: Box<dyn Exporter> = match format {
+fn exporter_for(format: ExportFormat) -> Box<dyn Exporter> {
+    match format {
         ExportFormat::Epub => Box::new(export::epub::EpubExporter),
         ExportFormat::Markdown => Box::new(export::markdown::MarkdownExporter),
         ExportFormat::Json => Box::new(export::json::JsonExporter { lines: false }),
         ExportFormat::Jsonl => Box::new(export::json::JsonExporter { lines: true }),
+    }
+}
+
+/// What a run put on disk, as the user names it.
+struct Done {
+    files: Vec<PathBuf>,
+    /// Earlier volumes of the same book, removed.
+    stale: Vec<PathBuf>,
+    /// Files a user had added to a newsbundle directory, deleted with `--force`.
+    deleted: Vec<String>,
+}
+
+/// Write into the staging directory, then commit: one format, or the bundle (`exporter` None).
+fn write_staged(
+    export: &Export,
+    options: &ExportOptions,
+    exporter: Option<&dyn Exporter>,
+    staging: Staging,
+) -> Result<Done, CliError> {
+    let destination = staging.destination();
+    let user = staging.target().user.clone();
+    let context = export::ExportContext {
+        export,
+        options,
+        destination: &destination,
     };
-    let temporary = output::temporary_sibling(output)?;
-    let result = (|| -> Result<Vec<PathBuf>, CliError> {
-        if format == ExportFormat::Markdown {
-            let tree = temporary.join("tree");
-            let files = exporter.export(&export::ExportContext {
-                export,
-                options,
-                destination: &tree,
-            })?;
-            output::replace_directory(&tree, output, force)?;
-            return Ok(files
-                .iter()
-                .map(|file| output.join(file.strip_prefix(&tree).unwrap_or(file)))
-                .collect());
+    let written = match exporter {
+        Some(exporter) => exporter.export(&context)?,
+        None => export::bundle::write(export, options, &destination)?,
+    };
+    let shown = |file: &PathBuf| user.join(file.strip_prefix(&destination).unwrap_or(file));
+    match exporter {
+        Some(exporter) if exporter.name() != "markdown" => {
+            let (files, stale) =
+                staging.commit_files(&written.files, &|path| exporter.recognises(path))?;
+            Ok(Done {
+                files,
+                stale,
+                deleted: Vec::new(),
+            })
         }
-        let name = output.file_name().unwrap_or_default();
-        let destination = temporary.join(name);
-        let files = exporter.export(&export::ExportContext {
-            export,
-            options,
-            destination: &destination,
-        })?;
-        let directory = output
-            .parent()
-            .filter(|parent| !parent.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        Ok(output::move_files(&files, directory, force, &|path| {
-            exporter.recognises(path)
-        })?)
-    })();
-    let _ = std::fs::remove_dir_all(&temporary);
-    result
+        _ => {
+            let files = written.files.iter().map(shown).collect();
+            let deleted = staging.commit_directory(&written.files)?;
+            Ok(Done {
+                files,
+                stale: Vec::new(),
+                deleted,
+            })
+        }
+    }
+}
+
+/// `-o -`: the one file goes to standard output (written in a private temporary directory
+/// first, since EPUB needs a seekable file).
+fn write_to_stdout(
+    export: &Export,
+    options: &ExportOptions,
+    exporter: &dyn Exporter,
+) -> Result<Done, CliError> {
+    let directory = tempfile::tempdir().map_err(|error| {
+        CliError::Usage(format!(
+            "cannot make a temporary directory: {}",
+            crate::source::describe_io(&error)
+        ))
+    })?;
+    let destination = directory
+        .path()
+        .join(format!("standard-output.{}", exporter.name()));
+    let written = exporter.export(&export::ExportContext {
+        export,
+        options,
+        destination: &destination,
+    })?;
+    if written.files.len() != 1 {
+        return Err(CliError::Usage(format!(
+            "the book has {} volumes, but -o - writes one file: write to a file, or raise --max-posts-per-volume",
+            written.files.len()
+        )));
+    }
+    let bytes = std::fs::read(&written.files[0]).map_err(CliError::Output)?;
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_all(&bytes)
+        .and_then(|()| stdout.flush())
+        .map_err(CliError::Output)?;
+    Ok(Done {
+        files: Vec::new(),
+        stale: Vec::new(),
+        deleted: Vec::new(),
+    })
 }
 
 /// `SOURCE_DATE_EPOCH` when set, else the newest post's date, else the Unix epoch.

@@ -6,6 +6,9 @@ mod export;
 mod lint;
 mod rules;
 mod sanitize;
+mod signals;
+
+pub(crate) use signals::clean_up_on_signals;
 
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
@@ -75,10 +78,14 @@ pub struct LintArgs {
 pub struct SanitizeArgs {
     /// Files or directories; `-` reads standard input. Default: the current directory.
     pub paths: Vec<PathBuf>,
-    /// Write one `<file stem>.xhtml` per post into this directory (required for several posts;
-    /// without it, the one post's XHTML goes to standard output).
+    /// Write one `<file stem>.xhtml` per file into this directory, which newsbundle then owns
+    /// (required for several files; without it, or with `-o -`, the one file's XHTML goes to
+    /// standard output).
     #[arg(short = 'o', long = "output", value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// Replace an existing output directory that newsbundle did not write.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -276,6 +283,14 @@ impl Progress {
     pub(crate) fn stage(&self, message: &'static str) {
         if let Some(bar) = &self.bar {
             bar.set_message(message);
+        }
+    }
+
+    /// Print around the spinner.
+    pub(crate) fn suspend(&self, print: impl FnOnce()) {
+        match &self.bar {
+            Some(bar) => bar.suspend(print),
+            None => print(),
         }
     }
 

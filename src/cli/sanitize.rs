@@ -1,16 +1,28 @@
-//! `newsbundle sanitize`: the clean XHTML of each post, to standard output or a directory.
+//! `newsbundle sanitize`: the clean XHTML of each file, to standard output (one file) or into
+//! a directory that newsbundle owns (written whole, like every other directory output: see
+//! `output`).
 
+use std::collections::HashMap;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use super::{CliError, Outcome, SanitizeArgs};
 use crate::lint;
-use crate::output;
+use crate::output::{self, Guard, Shape, StageOptions, Staging};
 use crate::parse;
 use crate::sanitize::{self, Policy};
 use crate::source;
+
+/// One file, sanitized.
+struct Cleaned {
+    path: String,
+    stem: String,
+    document: String,
+    /// A page of a Jekyll site, or a Hugo/Zola section page: sanitized too, counted apart.
+    page: bool,
+}
 
 pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
     let paths = if args.paths.is_empty() {
@@ -18,18 +30,40 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
     } else {
         args.paths
     };
-    if let Some(directory) = &args.output {
-        output::ensure_outside_inputs(directory, &paths)?;
+    let directory = args.output.filter(|output| output.as_os_str() != "-");
+    let mut guard = Guard::default();
+    for path in &paths {
+        guard.add(path);
     }
+    let target = match &directory {
+        Some(directory) => {
+            let target = output::resolve(directory, Shape::Directory)?;
+            guard.check(&target.user, &target.real)?;
+            Some(target)
+        }
+        None => None,
+    };
     let archive = source::discover(&paths);
-    if args.output.is_none() && archive.inputs.len() + archive.unreadable.len() > 1 {
+    for input in &archive.inputs {
+        if let source::Origin::File(path) = &input.origin {
+            guard.add(path);
+        }
+    }
+    let found = archive.inputs.len() + archive.unreadable.len();
+    if found == 0 {
         return Err(CliError::Usage(format!(
-            "{} posts found: give an output directory with -o DIR",
-            archive.inputs.len() + archive.unreadable.len()
+            "no posts found under {}",
+            shown_paths(&paths)
+        )));
+    }
+    if target.is_none() && found > 1 {
+        return Err(CliError::Usage(format!(
+            "{found} files found under {}: give an output directory with -o DIR",
+            shown_paths(&paths)
         )));
     }
     let policy = Policy::default();
-    let results: Vec<Result<(String, String), String>> = archive
+    let results: Vec<Result<Cleaned, String>> = archive
         .inputs
         .par_iter()
         .map(|input| {
@@ -48,45 +82,121 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
                 .lang
                 .as_deref()
                 .or(site.and_then(|site| site.lang.as_deref()));
-            Ok((
-                post.file_name.stem.clone(),
-                body.to_document(&post.display_title(), language),
-            ))
+            Ok(Cleaned {
+                path: post.path.clone(),
+                stem: post.file_name.stem.clone(),
+                document: body.to_document(&post.display_title(), language),
+                page: post.file_name.is_section_index()
+                    || (site.is_some() && !post.file_name.in_posts_dir),
+            })
         })
         .collect();
-    let mut outcome = Outcome::Clean;
+    let mut failed = 0;
     for (path, reason) in &archive.unreadable {
         eprintln!("error: cannot read {path}: {reason}");
-        outcome = Outcome::Unreadable;
+        failed += 1;
     }
-    let mut used = std::collections::HashSet::new();
+    let mut cleaned = Vec::with_capacity(results.len());
     for result in results {
-        let (stem, document) = match result {
-            Ok(done) => done,
+        match result {
+            Ok(done) => cleaned.push(done),
             Err(message) => {
                 eprintln!("error: {message}");
-                outcome = Outcome::Unreadable;
-                continue;
-            }
-        };
-        match &args.output {
-            None => {
-                let mut out = io::stdout().lock();
-                out.write_all(document.as_bytes())
-                    .and_then(|()| out.flush())
-                    .map_err(CliError::Output)?;
-            }
-            Some(directory) => {
-                // Two posts with the same file name in different folders get -2, -3, … in path order.
-                let mut name = format!("{stem}.xhtml");
-                let mut counter = 2;
-                while !used.insert(name.clone()) {
-                    name = format!("{stem}-{counter}.xhtml");
-                    counter += 1;
-                }
-                output::write_atomic(&directory.join(&name), document.as_bytes())?;
+                failed += 1;
             }
         }
     }
-    Ok(outcome)
+    match target {
+        None => {
+            if let Some(only) = cleaned.first() {
+                let mut out = io::stdout().lock();
+                out.write_all(only.document.as_bytes())
+                    .and_then(|()| out.flush())
+                    .map_err(CliError::Output)?;
+            }
+        }
+        Some(target) => {
+            if cleaned.is_empty() {
+                return Err(CliError::Usage(format!(
+                    "no file under {} could be read: nothing was written",
+                    shown_paths(&paths)
+                )));
+            }
+            super::clean_up_on_signals();
+            let staging = Staging::begin(
+                target,
+                StageOptions {
+                    force: args.force,
+                    guard: &guard,
+                },
+            )?;
+            for note in &staging.notes {
+                eprintln!("note: {note}");
+            }
+            let written = write_documents(&cleaned, &staging.destination())?;
+            let deleted = staging.commit_directory(&written)?;
+            for file in deleted {
+                eprintln!("warning: deleted {file}, which newsbundle did not write (--force)");
+            }
+            let pages = cleaned.iter().filter(|file| file.page).count();
+            let posts = cleaned.len() - pages;
+            eprintln!(
+                "sanitized {posts} post{}{} into {}",
+                if posts == 1 { "" } else { "s" },
+                match pages {
+                    0 => String::new(),
+                    1 => " and 1 page".to_owned(),
+                    pages => format!(" and {pages} pages"),
+                },
+                directory.unwrap_or_default().display()
+            );
+        }
+    }
+    Ok(if failed == 0 {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
+    })
+}
+
+/// One `<stem>.xhtml` per file into `directory`; a second file with the same stem (in another
+/// folder) gets `-2`, `-3`, … in path order, and the user is told.
+fn write_documents(cleaned: &[Cleaned], directory: &Path) -> Result<Vec<PathBuf>, CliError> {
+    let mut taken: HashMap<String, &str> = HashMap::new();
+    let mut written = Vec::with_capacity(cleaned.len());
+    for file in cleaned {
+        let first = format!("{}.xhtml", file.stem);
+        let mut name = first.clone();
+        let mut counter = 2;
+        // Compared without case: two names differing only in case are one file on macOS.
+        while taken.contains_key(&name.to_lowercase()) {
+            name = format!("{}-{counter}.xhtml", file.stem);
+            counter += 1;
+        }
+        if name != first {
+            eprintln!(
+                "note: {} is written as {name}: {first} is already {}'s",
+                file.path,
+                taken[&first.to_lowercase()]
+            );
+        }
+        taken.insert(name.to_lowercase(), &file.path);
+        let path = directory.join(&name);
+        std::fs::write(&path, file.document.as_bytes()).map_err(|error| {
+            output::OutputError::Write {
+                path: path.display().to_string(),
+                reason: source::describe_io(&error),
+            }
+        })?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn shown_paths(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|path| path.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -1,8 +1,10 @@
 //! The bundle: every format of an archive in one directory, with a manifest.
 //!
 //! ```text
-//! DIR/manifest.json   generator, input summary, per post: source path, sha256, outputs,
-//!                     diagnostics counts; rejected and skipped files with the reason
+//! DIR/manifest.json   generator, input summary, per post: source path, sha256 of the bytes
+//!                     read, its place in every format (from what each exporter says it
+//!                     wrote: never guessed from names), diagnostics counts; rejected and
+//!                     skipped files with the reason
 //! DIR/posts/          Markdown (the chosen layout)
 //! DIR/posts.jsonl     one JSON post per line
 //! DIR/book*.epub      the book (volumes when the archive is large)
@@ -19,11 +21,12 @@ use serde::Serialize;
 use super::epub::EpubExporter;
 use super::json::JsonExporter;
 use super::markdown::MarkdownExporter;
-use super::{Export, ExportContext, ExportError, ExportOptions, Exporter};
+use super::{Export, ExportContext, ExportError, ExportOptions, Exporter, Part, Written};
 use crate::diagnostic::Severity;
 use crate::output::OutputError;
 
-pub const MANIFEST_VERSION: u32 = 1;
+/// 2: per post, `outputs` (every format, with the line or chapter) replaced `markdown`.
+pub const MANIFEST_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Manifest<'a> {
@@ -56,9 +59,22 @@ struct ManifestPost<'a> {
     sha256: &'a str,
     title: &'a str,
     date: Option<String>,
-    /// The Markdown file of this post, when it could be told apart.
-    markdown: Option<String>,
+    /// Where the post went, one entry per format, in the order markdown, jsonl, epub.
+    outputs: Vec<PostOutput>,
     diagnostics: Counts,
+}
+
+#[derive(Serialize)]
+struct PostOutput {
+    format: &'static str,
+    /// Relative to the bundle directory, `/`-separated.
+    file: String,
+    /// The line of `posts.jsonl` (1-based).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    /// The chapter inside the EPUB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chapter: Option<String>,
 }
 
 #[derive(Serialize, Default)]
@@ -74,21 +90,19 @@ struct Reason<'a> {
     reason: &'a str,
 }
 
-/// Write the bundle into `directory` (which must exist and be empty); return the files
-/// written, relative to it.
+/// Write the bundle into `directory` (which must exist and be empty); return what was written.
 pub fn write(
     export: &Export,
     options: &ExportOptions,
     directory: &Path,
-) -> Result<Vec<PathBuf>, ExportError> {
-    let run =
-        |exporter: &dyn Exporter, destination: PathBuf| -> Result<Vec<PathBuf>, ExportError> {
-            exporter.export(&ExportContext {
-                export,
-                options,
-                destination: &destination,
-            })
-        };
+) -> Result<Written, ExportError> {
+    let run = |exporter: &dyn Exporter, destination: PathBuf| -> Result<Written, ExportError> {
+        exporter.export(&ExportContext {
+            export,
+            options,
+            destination: &destination,
+        })
+    };
     // The three formats are independent: each runs on its own thread.
     let (markdown, jsonl, epub) = std::thread::scope(|scope| {
         let markdown = scope.spawn(|| run(&MarkdownExporter, directory.join("posts")));
@@ -103,10 +117,29 @@ pub fn write(
             epub,
         )
     });
-    let markdown_files = markdown?;
-    let mut written: Vec<PathBuf> = markdown_files.clone();
-    written.extend(jsonl?);
-    written.extend(epub?);
+    let formats = [("markdown", markdown?), ("jsonl", jsonl?), ("epub", epub?)];
+    let mut written: Vec<PathBuf> = Vec::new();
+    let mut outputs_of: Vec<Vec<PostOutput>> =
+        (0..export.posts.len()).map(|_| Vec::new()).collect();
+    for (format, files) in &formats {
+        written.extend(files.files.iter().cloned());
+        for placement in &files.placements {
+            if let Some(outputs) = outputs_of.get_mut(placement.post) {
+                outputs.push(PostOutput {
+                    format,
+                    file: relative_to(directory, &placement.file),
+                    line: match placement.part {
+                        Some(Part::Line(line)) => Some(line),
+                        _ => None,
+                    },
+                    chapter: match &placement.part {
+                        Some(Part::Chapter(chapter)) => Some(chapter.clone()),
+                        _ => None,
+                    },
+                });
+            }
+        }
+    }
 
     let report_path = directory.join("report.json");
     let mut report = Vec::new();
@@ -115,19 +148,17 @@ pub fn write(
     std::fs::write(&report_path, report).map_err(|error| write_error(&report_path, &error))?;
     written.push(report_path);
 
-    let relative = |path: &Path| {
-        path.strip_prefix(directory)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/")
-    };
-    let mut outputs: Vec<String> = written.iter().map(|path| relative(path)).collect();
+    let mut outputs: Vec<String> = written
+        .iter()
+        .map(|path| relative_to(directory, path))
+        .collect();
     outputs.push("manifest.json".to_owned());
     outputs.sort();
     let posts = export
         .posts
         .iter()
-        .map(|post| {
+        .zip(outputs_of)
+        .map(|(post, outputs)| {
             let mut counts = Counts::default();
             for located in &post.diagnostics {
                 match located.diagnostic.severity {
@@ -136,24 +167,12 @@ pub fn write(
                     Severity::Info => counts.infos += 1,
                 }
             }
-            let stem = &post.post.file_name.stem;
-            let markdown = markdown_files
-                .iter()
-                .filter(|path| path.extension().is_some_and(|extension| extension == "md"))
-                .find(|path| {
-                    path.file_stem().is_some_and(|file| {
-                        file.to_string_lossy()
-                            .ends_with(post.post.file_name.slug.as_str())
-                            || file.to_string_lossy() == stem.as_str()
-                    })
-                })
-                .map(|path| relative(path));
             ManifestPost {
                 source: &post.path,
                 sha256: &post.sha256,
                 title: &post.title,
                 date: post.date.map(|date| date.to_rfc3339()),
-                markdown,
+                outputs,
                 diagnostics: counts,
             }
         })
@@ -198,7 +217,20 @@ pub fn write(
     text.push('\n');
     std::fs::write(&manifest_path, text).map_err(|error| write_error(&manifest_path, &error))?;
     written.push(manifest_path);
-    Ok(written)
+    Ok(Written {
+        files: written,
+        placements: formats
+            .into_iter()
+            .flat_map(|(_, files)| files.placements)
+            .collect(),
+    })
+}
+
+fn relative_to(directory: &Path, path: &Path) -> String {
+    path.strip_prefix(directory)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 fn panicked(format: &'static str) -> ExportError {

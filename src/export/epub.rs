@@ -51,7 +51,10 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, ZipLibrary};
 
-use super::{Export, ExportContext, ExportError, ExportOptions, ExportPost, Exporter, GroupBy};
+use super::{
+    Export, ExportContext, ExportError, ExportOptions, ExportPost, Exporter, GroupBy, Part,
+    Placement, Written,
+};
 use crate::lint::rules::links::permalink::{self, Place};
 use crate::output::OutputError;
 use crate::source::Site;
@@ -72,10 +75,10 @@ impl Exporter for EpubExporter {
         FORMAT
     }
 
-    fn export(&self, context: &ExportContext<'_>) -> Result<Vec<PathBuf>, ExportError> {
+    fn export(&self, context: &ExportContext<'_>) -> Result<Written, ExportError> {
         let book = Book::plan(context.export, context.options);
         let paths = volume_paths(context.destination, book.volumes.len());
-        let mut written = Vec::with_capacity(paths.len());
+        let mut written = Written::default();
         for (volume, path) in paths.into_iter().enumerate() {
             let bytes = book.build(volume).map_err(|reason| ExportError::Format {
                 format: FORMAT,
@@ -85,7 +88,14 @@ impl Exporter for EpubExporter {
                 path: path.display().to_string(),
                 reason: crate::source::describe_io(&error),
             })?;
-            written.push(path);
+            written
+                .placements
+                .extend(book.volumes[volume].iter().map(|&post| Placement {
+                    post,
+                    file: path.clone(),
+                    part: Some(Part::Chapter(format!("OEBPS/{}", book.posts[post].file))),
+                }));
+            written.files.push(path);
         }
         Ok(written)
     }

@@ -53,14 +53,14 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::SecondsFormat;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
-use super::{Export, ExportContext, ExportError, ExportPost, Exporter};
+use super::{Export, ExportContext, ExportError, ExportPost, Exporter, Part, Placement, Written};
 use crate::diagnostic::Severity;
 use crate::output::OutputError;
 use crate::parse::Value;
@@ -85,7 +85,7 @@ impl Exporter for JsonExporter {
         }
     }
 
-    fn export(&self, context: &ExportContext<'_>) -> Result<Vec<PathBuf>, ExportError> {
+    fn export(&self, context: &ExportContext<'_>) -> Result<Written, ExportError> {
         let destination = context.destination;
         let write_error = |error: io::Error| {
             ExportError::Output(OutputError::Write {
@@ -101,7 +101,21 @@ impl Exporter for JsonExporter {
             write_document(context.export, &mut out).map_err(write_error)?;
         }
         out.flush().map_err(write_error)?;
-        Ok(vec![destination.to_path_buf()])
+        let placements = (0..context.export.posts.len())
+            .map(|post| Placement {
+                post,
+                file: destination.to_path_buf(),
+                part: Some(if self.lines {
+                    Part::Line(post + 1)
+                } else {
+                    Part::Index(post)
+                }),
+            })
+            .collect();
+        Ok(Written {
+            files: vec![destination.to_path_buf()],
+            placements,
+        })
     }
 
     /// A `json` file starts with our `schema_version` and `generator`; a `jsonl` file is empty

@@ -71,7 +71,7 @@ use regex::Regex;
 use scraper::Html;
 use serde::Serialize;
 
-use super::{ExportContext, ExportError, ExportPost, Exporter, Layout};
+use super::{ExportContext, ExportError, ExportPost, Exporter, Layout, Placement, Written};
 use crate::output::OutputError;
 use crate::parse::{yaml, Entry, FrontMatterFormat, ParseProblem, PostDate, Value};
 use crate::source::Site;
@@ -93,15 +93,22 @@ impl Exporter for MarkdownExporter {
         "markdown"
     }
 
-    fn export(&self, context: &ExportContext<'_>) -> Result<Vec<PathBuf>, ExportError> {
+    fn export(&self, context: &ExportContext<'_>) -> Result<Written, ExportError> {
         let layout = context.options.layout;
         let export = context.export;
         let names = file_names(&export.posts, layout);
-        let mut written = Vec::with_capacity(names.len() + 1);
-        for (post, name) in export.posts.iter().zip(&names) {
+        let mut written = Written::default();
+        let mut directories = HashSet::new();
+        for (index, (post, name)) in export.posts.iter().zip(&names).enumerate() {
             let site = post.site.and_then(|site| export.sites.get(site));
             let text = post_text(post, site, layout)?;
-            written.push(write(context.destination, name, &text)?);
+            let file = write(context.destination, name, &text, &mut directories)?;
+            written.placements.push(Placement {
+                post: index,
+                file: file.clone(),
+                part: None,
+            });
+            written.files.push(file);
         }
         if layout == Layout::Zola {
             let title = context
@@ -114,24 +121,34 @@ impl Exporter for MarkdownExporter {
                 "+++\ntitle = {}\nsort_by = \"date\"\n+++\n",
                 toml_value_text(&toml::Value::String(title))?
             );
-            written.push(write(
+            written.files.push(write(
                 context.destination,
                 "content/posts/_index.md",
                 &text,
+                &mut directories,
             )?);
         }
         Ok(written)
     }
 }
 
-fn write(destination: &Path, name: &str, text: &str) -> Result<PathBuf, ExportError> {
+/// Write one file of the tree; `directories` are the ones already made.
+fn write(
+    destination: &Path,
+    name: &str,
+    text: &str,
+    directories: &mut HashSet<PathBuf>,
+) -> Result<PathBuf, ExportError> {
     let path = destination.join(name);
     let failed = |error: std::io::Error| OutputError::Write {
         path: path.display().to_string(),
         reason: error.to_string(),
     };
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(failed)?;
+        if !directories.contains(parent) {
+            fs::create_dir_all(parent).map_err(failed)?;
+            directories.insert(parent.to_path_buf());
+        }
     }
     fs::write(&path, text).map_err(failed)?;
     Ok(path)

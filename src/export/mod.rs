@@ -167,13 +167,45 @@ pub enum ExportError {
     },
 }
 
+/// What an exporter wrote: the files, and where each post went. The manifest is made from
+/// this, never by guessing from names.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Every file written, in order.
+    pub files: Vec<PathBuf>,
+    /// One entry per post written, in no particular order.
+    pub placements: Vec<Placement>,
+}
+
+/// Where one post went in one format.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placement {
+    /// Index into [`Export::posts`].
+    pub post: usize,
+    /// The file that holds it.
+    pub file: PathBuf,
+    /// Where in that file, when it holds several posts.
+    pub part: Option<Part>,
+}
+
+/// A place inside a file that holds several posts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// A JSON document's `posts` array, 0-based.
+    Index(usize),
+    /// A line of a JSON lines file, 1-based.
+    Line(usize),
+    /// An EPUB chapter: its path inside the book.
+    Chapter(String),
+}
+
 /// One output format. Small on purpose: a name, and `export`.
 pub trait Exporter {
     /// `epub`, `markdown`, `json`, `jsonl`.
     fn name(&self) -> &'static str;
 
-    /// Write the format to `context.destination`; return the files written.
-    fn export(&self, context: &ExportContext<'_>) -> Result<Vec<PathBuf>, ExportError>;
+    /// Write the format to `context.destination`; say what was written where.
+    fn export(&self, context: &ExportContext<'_>) -> Result<Written, ExportError>;
 
     /// True when the existing file at `path` was written by this exporter, so it may be
     /// replaced without `--force`. Directories are recognised by the CLI (a marker file).

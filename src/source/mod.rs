@@ -173,12 +173,29 @@ fn parent_directory(directory: &Path) -> Option<PathBuf> {
     }
 }
 
+/// Standard input, read once: every later read of it (the export's hash of the bytes read, a
+/// second pass placing cross-post findings) gets the same bytes.
+static STDIN: std::sync::OnceLock<Result<Vec<u8>, (io::ErrorKind, String)>> =
+    std::sync::OnceLock::new();
+
 /// Read the bytes of an input. A file larger than `limit` bytes is refused.
 pub fn read(input: &Input, limit: u64) -> io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     match &input.origin {
         Origin::Stdin => {
-            io::stdin().lock().take(limit + 1).read_to_end(&mut bytes)?;
+            let stdin = STDIN.get_or_init(|| {
+                let mut bytes = Vec::new();
+                io::stdin()
+                    .lock()
+                    .take(limit + 1)
+                    .read_to_end(&mut bytes)
+                    .map(|_| bytes)
+                    .map_err(|error| (error.kind(), error.to_string()))
+            });
+            match stdin {
+                Ok(read) => bytes.extend_from_slice(read),
+                Err((kind, message)) => return Err(io::Error::new(*kind, message.clone())),
+            }
         }
         Origin::File(path) => {
             let file = std::fs::File::open(path)?;
