@@ -128,6 +128,16 @@ pub fn resolve(user: &Path, shape: Shape) -> Result<Target, OutputError> {
     let real = match fs::symlink_metadata(user) {
         Ok(metadata) if metadata.file_type().is_symlink() => match fs::canonicalize(user) {
             Ok(real) => real,
+            // `/dev/stdout` on a pipe: the link leads to an object with no path.
+            Err(_) if fs::metadata(user).is_ok() => {
+                return Err(OutputError::NotRegular {
+                    path: shown,
+                    kind: fs::metadata(user)
+                        .map(|metadata| kind_of(&metadata))
+                        .unwrap_or(""),
+                    hint: "; use -o - to write to standard output",
+                })
+            }
             Err(_) => {
                 return Err(OutputError::DanglingLink {
                     path: shown,
@@ -268,9 +278,35 @@ impl Guard {
         if path.as_os_str() == "-" {
             return;
         }
+        let path = if path.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            path
+        };
         if let Ok(real) = fs::canonicalize(path) {
             let is_dir = real.is_dir();
             self.inputs.push((path.display().to_string(), real, is_dir));
+        }
+    }
+
+    /// A post the run reads: the file, and the Jekyll site its real location belongs to (the
+    /// nearest directory above it holding `_config.yml`), so that a post reached through a
+    /// symbolic link protects the archive it really lives in.
+    pub fn add_post(&mut self, path: &Path, visited: &mut std::collections::HashSet<PathBuf>) {
+        self.add(path);
+        let Ok(real) = fs::canonicalize(path) else {
+            return;
+        };
+        let mut directory = real.parent();
+        while let Some(current) = directory {
+            if !visited.insert(current.to_path_buf()) {
+                return;
+            }
+            if current.join("_config.yml").is_file() {
+                self.add(current);
+                return;
+            }
+            directory = current.parent();
         }
     }
 
@@ -308,14 +344,38 @@ static ACTIVE: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
 /// Remove this process's temporary directories, restoring a previous output that a commit
 /// had moved aside. Called on SIGINT/SIGTERM, just before exiting; blocks further commits.
 pub fn abandon_all() {
+    ABANDONED.store(true, std::sync::atomic::Ordering::SeqCst);
     let guard = ACTIVE
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    for (temporary, real) in guard.iter() {
-        let _ = recover(temporary, real);
+    // Exporter threads may still be writing: they stop at their next file (see
+    // [`check_abandoned`]), and the main thread then waits on this lock until the exit. A
+    // write already under way may recreate a directory, so look again a few times.
+    for _ in 0..10 {
+        for (temporary, real) in guard.iter() {
+            if fs::symlink_metadata(temporary).is_ok() {
+                let _ = recover(temporary, real);
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
     // The process exits next: keep every other thread out of a commit until then.
     std::mem::forget(guard);
+}
+
+/// Set when a signal ended the run: writers stop.
+static ABANDONED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writers call this before each file: an error once a signal has ended the run, so that
+/// nothing is created in a temporary directory being removed.
+pub fn check_abandoned(path: &Path) -> Result<(), OutputError> {
+    if ABANDONED.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(OutputError::Write {
+            path: path.display().to_string(),
+            reason: "interrupted".to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// Put back `temporary/old` when the output is missing, then remove the temporary.
@@ -326,8 +386,29 @@ fn recover(temporary: &Path, real: &Path) -> io::Result<bool> {
         fs::rename(&old, real)?;
         restored = true;
     }
-    fs::remove_dir_all(temporary)?;
+    remove_temporary(temporary)?;
     Ok(restored)
+}
+
+/// Remove a temporary directory, its marker last: a run killed halfway leaves one that the
+/// next run still recognises.
+fn remove_temporary(temporary: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(temporary)? {
+        let entry = entry?;
+        if entry.file_name() == TEMPORARY_MARKER {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    match fs::remove_file(temporary.join(TEMPORARY_MARKER)) {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+        _ => {}
+    }
+    fs::remove_dir(temporary)
 }
 
 /// Settings of a staged write.
@@ -385,6 +466,11 @@ impl Staging {
             counter += 1;
             temporary = parent.join(format!("{prefix}-{counter}"));
         }
+        // Registered before it exists: a signal arriving now either sees it or, having
+        // started to clean up, keeps this run from making it.
+        let mut active = ACTIVE
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         fs::create_dir(&temporary).map_err(|error| write_error(&target.user, &error))?;
         let lock = (|| {
             let file = File::create(temporary.join(TEMPORARY_MARKER))?;
@@ -399,10 +485,8 @@ impl Staging {
                 return Err(write_error(&target.user, &error));
             }
         };
-        ACTIVE
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .push((temporary.clone(), target.real.clone()));
+        active.push((temporary.clone(), target.real.clone()));
+        drop(active);
         Ok(Staging {
             target,
             temporary,
@@ -545,6 +629,13 @@ impl Staging {
 
     /// A path beside the output, as the user would name it.
     fn shown(&self, path: &Path) -> String {
+        if path == self.target.real {
+            return self.target.user.display().to_string();
+        }
+        if self.target.user.file_name() != self.target.real.file_name() {
+            // Written through a link with another name: only the real path means something.
+            return path.display().to_string();
+        }
         match (path.file_name(), self.target.user.parent()) {
             (Some(name), Some(parent)) => parent.join(name).display().to_string(),
             (Some(name), None) => Path::new(name).display().to_string(),
@@ -558,7 +649,7 @@ impl Staging {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         active.retain(|(temporary, _)| temporary != &self.temporary);
         drop(active);
-        let _ = fs::remove_dir_all(&self.temporary);
+        let _ = remove_temporary(&self.temporary);
     }
 }
 
@@ -598,6 +689,11 @@ fn clean_leftovers(target: &Target, notes: &mut Vec<String>) -> Result<(), Outpu
             None => PathBuf::from(&name),
         };
         let Ok(marker) = File::open(path.join(TEMPORARY_MARKER)) else {
+            // A run killed between making its temporary and its marker left it empty.
+            let empty = fs::read_dir(&path).is_ok_and(|mut entries| entries.next().is_none());
+            if empty && fs::remove_dir(&path).is_ok() {
+                continue;
+            }
             notes.push(format!(
                 "{} looks like a leftover of an older newsbundle; it was not touched: delete it if you do not need it",
                 shown.display()

@@ -62,15 +62,18 @@ pub(crate) fn run_export(
     let progress = Progress::new(args.quiet);
     progress.stage("reading, checking and cleaning posts");
     let export = export::prepare(&paths, &config, &lint::Options::default());
+    let mut visited = std::collections::HashSet::new();
     for post in &export.posts {
-        guard.add(Path::new(&post.path));
+        guard.add_post(Path::new(&post.path), &mut visited);
     }
     let others = export.rejected.iter().map(|file| &file.path);
     for path in others.chain(export.skipped.iter().map(|file| &file.path)) {
         guard.add(Path::new(path));
     }
+    // A site is one archive: nothing is written anywhere inside a site an input belongs to.
     for site in &export.sites {
         guard.add(Path::new(&site.config_path));
+        guard.add(&site.root);
     }
     for rejected in &export.rejected {
         progress.suspend(|| eprintln!("error: rejected {}: {}", rejected.path, rejected.reason));

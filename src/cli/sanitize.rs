@@ -44,10 +44,17 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
         None => None,
     };
     let archive = source::discover(&paths);
+    let mut visited = std::collections::HashSet::new();
     for input in &archive.inputs {
         if let source::Origin::File(path) = &input.origin {
-            guard.add(path);
+            guard.add_post(path, &mut visited);
         }
+    }
+    for site in &archive.sites {
+        guard.add(&site.root);
+    }
+    if let Some(target) = &target {
+        guard.check(&target.user, &target.real)?;
     }
     let found = archive.inputs.len() + archive.unreadable.len();
     if found == 0 {
@@ -182,6 +189,7 @@ fn write_documents(cleaned: &[Cleaned], directory: &Path) -> Result<Vec<PathBuf>
         }
         taken.insert(name.to_lowercase(), &file.path);
         let path = directory.join(&name);
+        output::check_abandoned(&path)?;
         std::fs::write(&path, file.document.as_bytes()).map_err(|error| {
             output::OutputError::Write {
                 path: path.display().to_string(),

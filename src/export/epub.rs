@@ -84,6 +84,7 @@ impl Exporter for EpubExporter {
                 format: FORMAT,
                 reason,
             })?;
+            crate::output::check_abandoned(&path)?;
             std::fs::write(&path, bytes).map_err(|error| OutputError::Write {
                 path: path.display().to_string(),
                 reason: crate::source::describe_io(&error),

@@ -99,6 +99,16 @@ impl Exporter for MarkdownExporter {
         let names = file_names(&export.posts, layout);
         let mut written = Written::default();
         let mut directories = HashSet::new();
+        match fs::create_dir(context.destination) {
+            Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => {
+                return Err(OutputError::Write {
+                    path: context.destination.display().to_string(),
+                    reason: crate::source::describe_io(&error),
+                }
+                .into())
+            }
+            _ => {}
+        }
         for (index, (post, name)) in export.posts.iter().zip(&names).enumerate() {
             let site = post.site.and_then(|site| export.sites.get(site));
             let text = post_text(post, site, layout)?;
@@ -140,13 +150,29 @@ fn write(
     directories: &mut HashSet<PathBuf>,
 ) -> Result<PathBuf, ExportError> {
     let path = destination.join(name);
+    crate::output::check_abandoned(&path)?;
     let failed = |error: std::io::Error| OutputError::Write {
         path: path.display().to_string(),
         reason: error.to_string(),
     };
     if let Some(parent) = path.parent() {
         if !directories.contains(parent) {
-            fs::create_dir_all(parent).map_err(failed)?;
+            // Only below the destination, which must exist: a destination removed meanwhile
+            // (an interrupted run cleaning up) is never made again.
+            let mut directory = destination.to_path_buf();
+            for part in Path::new(name)
+                .parent()
+                .into_iter()
+                .flat_map(Path::components)
+            {
+                directory.push(part);
+                match fs::create_dir(&directory) {
+                    Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => {
+                        return Err(failed(error).into())
+                    }
+                    _ => {}
+                }
+            }
             directories.insert(parent.to_path_buf());
         }
     }
