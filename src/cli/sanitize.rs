@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::{CliError, Outcome, SanitizeArgs};
+use super::{finish_output, missing_paths, CliError, Outcome, SanitizeArgs, Tally};
 use crate::lint;
 use crate::output;
 use crate::parse;
@@ -54,10 +54,14 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
             ))
         })
         .collect();
-    let mut outcome = Outcome::Clean;
+    let mut tally = Tally {
+        missing_paths: missing_paths(&paths),
+        allow_empty: true,
+        ..Tally::default()
+    };
     for (path, reason) in &archive.unreadable {
         eprintln!("error: cannot read {path}: {reason}");
-        outcome = Outcome::Unreadable;
+        tally.rejected += 1;
     }
     let mut used = std::collections::HashSet::new();
     for result in results {
@@ -65,16 +69,19 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
             Ok(done) => done,
             Err(message) => {
                 eprintln!("error: {message}");
-                outcome = Outcome::Unreadable;
+                tally.rejected += 1;
                 continue;
             }
         };
+        tally.processed += 1;
         match &args.output {
             None => {
                 let mut out = io::stdout().lock();
-                out.write_all(document.as_bytes())
-                    .and_then(|()| out.flush())
-                    .map_err(CliError::Output)?;
+                let written = out
+                    .write_all(document.as_bytes())
+                    .and_then(|()| out.flush());
+                // One post to standard output: nothing is left to do after it.
+                return finish_output(written, Outcome::of(tally));
             }
             Some(directory) => {
                 // Two posts with the same file name in different folders get -2, -3, … in path order.
@@ -88,5 +95,5 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
             }
         }
     }
-    Ok(outcome)
+    Ok(Outcome::of(tally))
 }

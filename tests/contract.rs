@@ -1,0 +1,188 @@
+//! The CLI contract (issue 7, points 15–19), end to end: one exit-code rule for every command,
+//! a closed pipe that ends the output but not the verdict, a real Jekyll site that lints clean
+//! of false positives, completions, a man page, the rules as JSON, and the suggestions for a
+//! mistyped rule.
+//!
+//! Archives are built in temporary directories; nothing is written under `fixtures/`.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::Stdio;
+
+mod common;
+use common::*;
+
+/// A post with no problem at all, in the shape of the example archive.
+const CLEAN: &str = "---
+layout: post
+title: \"沪指收涨0.6% 券商板块午后走强\"
+date: 2022-03-29 15:02:11 +0800
+categories: emnews
+tags: 东财滚动新闻
+---
+
+沪指周二收涨0.6%，两市成交额约9000亿元。券商板块午后走强，北向资金净买入约20亿元。
+";
+
+/// A post whose front matter has two errors: an empty title and a date that is no date.
+const TWO_ERRORS: &str = "---
+title: \"\"
+date: 2022-13-45
+---
+
+Markets closed higher on Tuesday after a volatile session.
+";
+
+/// A file larger than the 64 MiB a post may have: rejected, whoever reads it. Sparse, so it
+/// costs nothing on disk.
+fn write_too_large(directory: &Path, path: &str) {
+    let path = directory.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    File::create(&path)
+        .unwrap()
+        .set_len(65 * 1024 * 1024)
+        .unwrap();
+}
+
+// ---------------------------------------------------------------------------------------------
+// 15. One exit-code rule for every command
+
+#[test]
+fn an_unreadable_input_beside_good_ones_is_exit_1_for_every_command() {
+    let temp = tempfile::tempdir().unwrap();
+    write(temp.path(), "archive/_posts/2022-03-29-a.md", CLEAN);
+    write_too_large(temp.path(), "archive/_posts/2022-03-29-huge.md");
+    let out = temp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+
+    // Was 2 for `lint` and `sanitize`, 1 for `bundle`.
+    let commands: [&[&str]; 4] = [
+        &["lint", "--no-config", "archive"],
+        &["sanitize", "archive", "-o", "out/xhtml"],
+        &[
+            "convert",
+            "--no-config",
+            "--quiet",
+            "--to",
+            "json",
+            "archive",
+            "-o",
+            "out/a.json",
+        ],
+        &[
+            "bundle",
+            "--no-config",
+            "--quiet",
+            "archive",
+            "-o",
+            "out/bundle",
+        ],
+    ];
+    for args in commands {
+        let run = Run::of(newsbundle(args).current_dir(temp.path()));
+        assert_eq!(run.code, 1, "{args:?}: {}", run.render());
+        assert!(
+            run.stdout.contains("2022-03-29-huge.md") || run.stderr.contains("2022-03-29-huge.md"),
+            "{args:?} names the rejected file: {}",
+            run.render()
+        );
+    }
+    assert!(out.join("xhtml/2022-03-29-a.xhtml").is_file());
+}
+
+#[test]
+fn lint_when_every_input_is_unreadable_is_exit_2() {
+    let temp = tempfile::tempdir().unwrap();
+    write_too_large(temp.path(), "_posts/2022-03-29-huge.md");
+    let run = Run::of(newsbundle(&["lint", "--no-config", "_posts"]).current_dir(temp.path()));
+    assert_eq!(run.code, 2, "nothing could be done: {}", run.render());
+}
+
+#[test]
+fn a_missing_path_on_the_command_line_is_exit_2_in_every_format() {
+    for format in ["human", "json", "sarif", "github"] {
+        let run = run(&[
+            "lint",
+            "--no-config",
+            "--format",
+            format,
+            ARCHIVE,
+            "fixtures/no-such-path",
+        ]);
+        assert_eq!(run.code, 2, "{format}: {}", run.render());
+    }
+    // Without findings elsewhere too: the missing path alone decides.
+    let run = run(&["lint", "--no-config", CLEAN_POST, "fixtures/no-such-path"]);
+    assert_eq!(run.code, 2, "{}", run.render());
+}
+
+#[test]
+fn findings_below_the_fail_level_and_no_rejection_is_exit_0() {
+    let clean = run(&["lint", "--no-config", WARNING_POST]);
+    assert_eq!(clean.code, 0, "{}", clean.render());
+    let failing = run(&["lint", "--no-config", "--fail-on", "warning", WARNING_POST]);
+    assert_eq!(failing.code, 1, "{}", failing.render());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 16. A closed pipe ends the output early, not the verdict
+
+/// Spawn `newsbundle ARGS` in `directory` with stdout piped, read two lines, close the pipe,
+/// and return the exit code and stderr.
+fn read_two_lines_then_close(directory: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let mut child = newsbundle(args)
+        .current_dir(directory)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    for _ in 0..2 {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(!line.is_empty(), "{args:?} printed at least two lines");
+    }
+    drop(reader);
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn lint_into_a_pipe_closed_after_two_lines_still_exits_1() {
+    // Far more output than a pipe holds (64 KiB on Linux), so the pipe closes while the writer
+    // still has output to write.
+    let temp = tempfile::tempdir().unwrap();
+    for number in 0..1500 {
+        write(
+            temp.path(),
+            &format!("_posts/2022-03-29-{number:04}.md"),
+            TWO_ERRORS,
+        );
+    }
+    for format in ["human", "json", "sarif", "github"] {
+        let (code, stderr) = read_two_lines_then_close(
+            temp.path(),
+            &["lint", "--no-config", "--format", format, "_posts"],
+        );
+        assert_eq!(code, Some(1), "{format}: the findings still count");
+        assert_eq!(stderr, "", "{format}: a closed pipe is not an error");
+    }
+    // And a clean archive stays clean when the reader goes away.
+    let clean = tempfile::tempdir().unwrap();
+    for number in 0..1500 {
+        write(
+            clean.path(),
+            &format!("_posts/2022-03-29-{number:04}.md"),
+            CLEAN,
+        );
+    }
+    let (code, stderr) = read_two_lines_then_close(
+        clean.path(),
+        &["lint", "--no-config", "--format", "sarif", "_posts"],
+    );
+    assert_eq!((code, stderr.as_str()), (Some(0), ""));
+}
