@@ -186,3 +186,86 @@ fn lint_into_a_pipe_closed_after_two_lines_still_exits_1() {
     );
     assert_eq!((code, stderr.as_str()), (Some(0), ""));
 }
+
+// ---------------------------------------------------------------------------------------------
+// 17. A valid Jekyll site lints clean
+
+/// A small Jekyll site shaped like a theme's documentation: dates and one title only in the
+/// file names, links into the `docs` collection, which the site writes out but which is not
+/// part of the posts being linted.
+fn jekyll_site(directory: &Path) {
+    write(
+        directory,
+        "_config.yml",
+        "title: Market Notes\nurl: https://notes.example.org\nbaseurl: /handbook\n\
+         timezone: America/New_York\npermalink: /:categories/:title/\n\
+         collections:\n  docs:\n    output: true\n    permalink: /:collection/:path/\n",
+    );
+    write(
+        directory,
+        "_posts/2009-05-15-edge-case-nested-lists.md",
+        "---\ntitle: \"Edge Case: Nested Lists\"\ncategories:\n  - Edge Case\n---\n\n\
+         * Bonds\n  * Treasuries\n  * Corporate\n* Equities\n",
+    );
+    write(
+        directory,
+        "_posts/2009-09-05-edge-case-no-yaml-title.md",
+        "---\ncategories:\n  - Edge Case\ntags:\n  - title\n---\n\n\
+         This post has no title in its front matter: Jekyll makes one from the file name.\n",
+    );
+    write(
+        directory,
+        "_posts/2016-09-21-configuration-notes.md",
+        "---\ntitle: \"Configuration notes\"\ncategories: guides\n---\n\n\
+         Every setting is described in the \
+         [configuration guide](https://notes.example.org/handbook/docs/configuration/).\n",
+    );
+}
+
+#[test]
+fn a_jekyll_site_dated_by_its_file_names_lints_clean() {
+    let temp = tempfile::tempdir().unwrap();
+    jekyll_site(temp.path());
+    let run = Run::of(newsbundle(&["lint", "--no-config", "."]).current_dir(temp.path()));
+    // Was exit 1: FM008 `required field "date" is missing` on every post, `"title"` on one, and
+    // LNK007 on the link into the docs collection.
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (0, "no problems found in 3 files\n", "")
+    );
+    // The date is still required where nothing supplies one.
+    write(
+        temp.path(),
+        "_posts/undated.md",
+        "---\ntitle: \"Undated\"\n---\n\nMarkets closed higher.\n",
+    );
+    let run = Run::of(
+        newsbundle(&["lint", "--no-config", "--format", "json", "."]).current_dir(temp.path()),
+    );
+    assert_eq!(run.code, 1);
+    let required: Vec<(String, String)> = run.json()["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|file| {
+            file["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|diagnostic| {
+                    (
+                        file["path"].as_str().unwrap().to_owned(),
+                        diagnostic["message"].as_str().unwrap().to_owned(),
+                    )
+                })
+        })
+        .filter(|(_, message)| message.starts_with("required field"))
+        .collect();
+    assert_eq!(
+        required,
+        [(
+            "_posts/undated.md".to_owned(),
+            "required field \"date\" is missing".to_owned()
+        )]
+    );
+}
