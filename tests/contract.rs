@@ -269,3 +269,278 @@ fn a_jekyll_site_dated_by_its_file_names_lints_clean() {
         )]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 18. Completions, a man page, the rules as JSON
+
+/// The subcommands a user can type, from the binary's own help (`help` aside).
+fn subcommands() -> Vec<String> {
+    let help = run(&["--help"]);
+    assert_eq!(help.code, 0);
+    let commands: Vec<String> = help
+        .stdout
+        .split("Commands:\n")
+        .nth(1)
+        .expect("--help lists the commands")
+        .lines()
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect();
+    for expected in [
+        "lint",
+        "sanitize",
+        "convert",
+        "bundle",
+        "rules",
+        "explain",
+        "completions",
+        "man",
+    ] {
+        assert!(
+            commands.iter().any(|name| name == expected),
+            "{expected} in {commands:?}"
+        );
+    }
+    commands
+}
+
+#[test]
+fn completions_for_every_shell_know_every_subcommand() {
+    let commands = subcommands();
+    let bash = run(&["completions", "bash"]);
+    assert_eq!((bash.code, bash.stderr.as_str()), (0, ""));
+    assert!(
+        bash.stdout.contains("complete -F _newsbundle"),
+        "{}",
+        bash.stdout
+    );
+    // The words offered after `newsbundle `.
+    let top_level: Vec<&str> = bash
+        .stdout
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("opts=\""))
+        .find(|opts| opts.contains("--version"))
+        .expect("the opts of the top level")
+        .trim_end_matches('"')
+        .split_whitespace()
+        .collect();
+    for command in &commands {
+        assert!(
+            top_level.contains(&command.as_str()),
+            "bash completes {command}: {top_level:?}"
+        );
+    }
+    // The options of a subcommand too, and the values of an enum option.
+    assert!(bash.stdout.contains("--fail-on"));
+    assert!(bash.stdout.contains("human json sarif github"));
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let script = run(&["completions", shell]);
+        assert_eq!((script.code, script.stderr.as_str()), (0, ""), "{shell}");
+        for command in &commands {
+            assert!(
+                script.stdout.contains(command.as_str()),
+                "{shell} completes {command}"
+            );
+        }
+    }
+    let unknown = run(&["completions", "tcsh"]);
+    assert_eq!(unknown.code, 2, "a usage error: {}", unknown.render());
+}
+
+/// Every line of a roff page is a request or macro (`.XX`), a comment, or text; requests are
+/// among those clap_mangen writes and man(7) knows.
+fn assert_roff(page: &str) {
+    const REQUESTS: &[&str] = &[
+        "TH", "SH", "SS", "TP", "IP", "PP", "LP", "P", "RS", "RE", "br", "sp", "B", "I", "ie",
+        "el", "ds", "nf", "fi", "in", "EX", "EE",
+    ];
+    assert!(page.starts_with('.') || page.starts_with("'\\\""), "{page}");
+    let mut title = 0;
+    for line in page.lines() {
+        let Some(request) = line.strip_prefix('.') else {
+            assert!(
+                !line.starts_with('\''),
+                "a line starting with ' is a request: {line}"
+            );
+            continue;
+        };
+        let name = request.split_whitespace().next().unwrap_or_default();
+        if name.starts_with("\\\"") {
+            continue;
+        }
+        assert!(
+            REQUESTS.contains(&name),
+            "unknown request .{name} in {line:?}"
+        );
+        if name == "TH" {
+            title += 1;
+        }
+    }
+    assert_eq!(title, 1, "one .TH");
+}
+
+#[test]
+fn the_man_page_is_roff_and_names_every_subcommand() {
+    let man = run(&["man"]);
+    assert_eq!((man.code, man.stderr.as_str()), (0, ""));
+    assert_roff(&man.stdout);
+    assert!(man.stdout.contains(".TH newsbundle 1"), "{}", man.stdout);
+    assert!(man.stdout.contains(".SH SUBCOMMANDS"));
+    for command in subcommands() {
+        // Each names its own page, which `newsbundle man COMMAND` prints.
+        assert!(
+            man.stdout
+                .contains(&format!("newsbundle\\-{}(1)", command.replace('-', "\\-"))),
+            "newsbundle(1) names {command}"
+        );
+        let page = run(&["man", &command]);
+        assert_eq!((page.code, page.stderr.as_str()), (0, ""), "{command}");
+        assert_roff(&page.stdout);
+        assert!(
+            page.stdout.contains(&format!(".TH newsbundle-{command} 1")),
+            "{}",
+            page.stdout
+        );
+    }
+    let lint = run(&["man", "lint"]).stdout;
+    assert!(lint.contains("\\fB\\-\\-fail\\-on\\fR"), "{lint}");
+    let unknown = run(&["man", "lnit"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown
+            .stderr
+            .starts_with("error: no command \"lnit\" has a manual page (one of: lint,"),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
+fn rules_as_json_list_exactly_the_registry() {
+    use newsbundle::lint::registry::RULES;
+
+    let run = run(&["rules", "--format", "json"]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    let json = run.json();
+    assert_eq!(json["version"], 1);
+    let rules = json["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), RULES.len());
+    for (entry, rule) in rules.iter().zip(RULES) {
+        let meta = rule.meta();
+        assert_eq!(entry["code"], meta.code);
+        assert_eq!(entry["name"], meta.name);
+        assert_eq!(entry["default_severity"], meta.default_severity.as_str());
+        assert_eq!(entry["summary"], meta.summary);
+        assert_eq!(entry["explanation"], meta.explanation);
+        let keys: Vec<&str> = entry
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            ["code", "name", "default_severity", "summary", "explanation"]
+        );
+    }
+    // The human listing is unchanged, and the default.
+    assert_eq!(
+        self::run(&["rules", "--format", "human"]).stdout,
+        self::run(&["rules"]).stdout
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 19. Suggestions, a rule set twice, a default stated once
+
+#[test]
+fn explain_suggests_the_numerically_nearest_code_too() {
+    // Was: `did you mean "FM019"?` alone.
+    let run = run(&["explain", "FM01"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: unknown rule \"FM01\" (did you mean \"FM001\" or \"FM019\"?)\n"
+    );
+    let lowercase = self::run(&["explain", "lnk07"]);
+    assert_eq!(
+        lowercase.stderr,
+        "error: unknown rule \"lnk07\" (did you mean \"LNK007\"?)\n"
+    );
+    // No guess when nothing is near.
+    let far = self::run(&["explain", "FM999"]);
+    assert_eq!(
+        far.stderr,
+        "error: unknown rule \"FM999\" (`newsbundle rules` lists them all)\n"
+    );
+}
+
+/// `lint --config newsbundle.toml` on the example archive, with `config` as the file.
+fn lint_with_config(config: &str) -> Run {
+    let temp = tempfile::tempdir().unwrap();
+    write(temp.path(), "newsbundle.toml", config);
+    let path = temp.path().join("newsbundle.toml");
+    Run::of(&mut newsbundle(&[
+        "lint",
+        "--config",
+        path.to_str().unwrap(),
+        ARCHIVE,
+    ]))
+    .in_temp(temp.path())
+}
+
+#[test]
+fn config_rule_keys_get_suggestions_among_codes_and_names() {
+    // Was: no suggestion, as only names were compared.
+    let near_code = lint_with_config("[rules]\nFM12 = \"error\"\n");
+    assert_eq!(near_code.code, 2);
+    assert_eq!(
+        near_code.render(),
+        "exit: 2\n--- stdout\n--- stderr\n\
+         error: unknown rule \"FM12\" in [TEMP]/newsbundle.toml (did you mean \"FM012\"?)\n"
+    );
+    let near_name =
+        lint_with_config("[[ignore]]\npaths = [\"_posts/*\"]\nrules = [\"futur-date\"]\n");
+    assert_eq!(near_name.code, 2);
+    assert!(
+        near_name
+            .stderr
+            .ends_with("(did you mean \"future-date\"?)\n"),
+        "{}",
+        near_name.stderr
+    );
+}
+
+#[test]
+fn a_rule_set_by_code_and_by_name_is_an_error_naming_both_keys() {
+    // Was: accepted, the later key silently winning.
+    let run = lint_with_config("[rules]\nFM012 = \"error\"\nfuture-date = \"off\"\n");
+    assert_eq!(
+        run.render(),
+        "exit: 2\n--- stdout\n--- stderr\n\
+         error: \"rules.FM012\" and \"rules.future-date\" in [TEMP]/newsbundle.toml set the same rule: keep one of them\n"
+    );
+    let once = lint_with_config("[rules]\nfuture-date = \"off\"\n");
+    assert_eq!(
+        once.code,
+        1,
+        "the example archive has errors: {}",
+        once.render()
+    );
+}
+
+#[test]
+fn group_by_help_states_its_default_once() {
+    for command in ["convert", "bundle"] {
+        let help = run(&[command, "--help"]);
+        let line = help
+            .stdout
+            .lines()
+            .find(|line| line.trim_start().starts_with("--group-by"))
+            .expect("a --group-by line");
+        assert_eq!(line.matches("default").count(), 1, "{line}");
+        assert!(line.contains("[default: month]"), "{line}");
+    }
+}

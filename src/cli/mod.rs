@@ -1,7 +1,9 @@
 //! The command line: clap definitions and wiring. The only module that knows about the
 //! terminal (colour, TTY detection) and the only one that prints. One file per command:
-//! `lint.rs`, `sanitize.rs`, `export.rs` (`convert` and `bundle`), `rules.rs` (`rules`, `explain`).
+//! `lint.rs`, `sanitize.rs`, `export.rs` (`convert` and `bundle`), `rules.rs` (`rules`, `explain`),
+//! `completions.rs` (`completions`, `man`).
 
+mod completions;
 mod export;
 mod lint;
 mod rules;
@@ -42,12 +44,33 @@ pub enum Command {
     /// Write every format into one directory, with a manifest and the lint report.
     Bundle(BundleArgs),
     /// List every rule with its code, name, default severity and summary.
-    Rules,
+    Rules {
+        /// Output format: one line per rule, or a JSON document with every rule's explanation.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
     /// Explain a rule: what it does, why, an example and how to fix it.
     Explain {
         /// A rule code (FM010) or name (invalid-date).
         rule: String,
     },
+    /// Print a completion script for a shell to standard output.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page (roff) to standard output: newsbundle(1), or a command's own.
+    Man {
+        /// The command whose page to print (newsbundle-lint(1)); default: newsbundle(1).
+        command: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -113,7 +136,7 @@ pub struct ExportArgs {
     /// Markdown tree and front matter dialect.
     #[arg(long, value_enum, default_value_t = LayoutArg::Jekyll)]
     pub layout: LayoutArg,
-    /// How the book's table of contents is grouped (default: year, then month).
+    /// How the book's table of contents is grouped (`month`: by year, then month).
     #[arg(long, value_enum, default_value_t = GroupByArg::Month)]
     pub group_by: GroupByArg,
     /// Split books larger than this into volumes.
@@ -193,10 +216,10 @@ pub enum ColorChoice {
 pub enum CliError {
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("unknown rule \"{rule}\" ({})", rule_hint(.suggestion))]
+    #[error("unknown rule \"{rule}\" ({})", rule_hint(.suggestions))]
     UnknownRule {
         rule: String,
-        suggestion: Option<String>,
+        suggestions: Vec<String>,
     },
     #[error(transparent)]
     Write(#[from] OutputError),
@@ -209,10 +232,10 @@ pub enum CliError {
     Output(io::Error),
 }
 
-fn rule_hint(suggestion: &Option<String>) -> String {
-    match suggestion {
-        Some(suggestion) => format!("did you mean \"{suggestion}\"?"),
-        None => "`newsbundle rules` lists them all".to_owned(),
+fn rule_hint(suggestions: &[String]) -> String {
+    match crate::config::did_you_mean_any(suggestions).trim() {
+        "" => "`newsbundle rules` lists them all".to_owned(),
+        hint => hint.trim_matches(['(', ')']).to_owned(),
     }
 }
 
@@ -299,8 +322,10 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             export::run_export(args.paths, args.output, args.export, Some(format))
         }
         Command::Bundle(args) => export::run_export(args.paths, args.output, args.export, None),
-        Command::Rules => rules::print_rules().map(|()| Outcome::Clean),
+        Command::Rules { format } => rules::print_rules(format).map(|()| Outcome::Clean),
         Command::Explain { rule } => rules::explain(&rule).map(|()| Outcome::Clean),
+        Command::Completions { shell } => completions::completions(shell),
+        Command::Man { command } => completions::man_page(command.as_deref()),
     };
     match result {
         // Output piped into `head` and closed, by a command that does not say how it ended
