@@ -58,13 +58,20 @@ fn did_you_mean(suggestion: &Option<String>) -> String {
 }
 
 /// ` (did you mean "A"?)`, ` (did you mean "A" or "B"?)`, or nothing.
-pub fn did_you_mean_any(suggestions: &[String]) -> String {
+fn did_you_mean_any(suggestions: &[String]) -> String {
+    did_you_mean_question(suggestions)
+        .map(|question| format!(" ({question})"))
+        .unwrap_or_default()
+}
+
+/// `did you mean "A"?`, `did you mean "A" or "B"?`; `None` without suggestions.
+pub fn did_you_mean_question(suggestions: &[String]) -> Option<String> {
     match suggestions {
-        [] => String::new(),
-        [only] => format!(" (did you mean \"{only}\"?)"),
+        [] => None,
+        [only] => Some(format!("did you mean \"{only}\"?")),
         [first @ .., last] => {
             let first: Vec<String> = first.iter().map(|one| format!("\"{one}\"")).collect();
-            format!(" (did you mean {} or \"{last}\"?)", first.join(", "))
+            Some(format!("did you mean {} or \"{last}\"?", first.join(", ")))
         }
     }
 }

@@ -233,10 +233,8 @@ pub enum CliError {
 }
 
 fn rule_hint(suggestions: &[String]) -> String {
-    match crate::config::did_you_mean_any(suggestions).trim() {
-        "" => "`newsbundle rules` lists them all".to_owned(),
-        hint => hint.trim_matches(['(', ')']).to_owned(),
-    }
+    crate::config::did_you_mean_question(suggestions)
+        .unwrap_or_else(|| "`newsbundle rules` lists them all".to_owned())
 }
 
 /// How a run ended. `main` maps it to the exit code, by one rule for every command (README,

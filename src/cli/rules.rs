@@ -21,7 +21,7 @@ use crate::config;
 use crate::lint::registry;
 
 /// The version of the `rules --format json` document.
-pub const RULES_JSON_VERSION: u32 = 1;
+const RULES_JSON_VERSION: u32 = 1;
 
 #[derive(Serialize)]
 struct RulesDocument {

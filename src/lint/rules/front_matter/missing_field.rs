@@ -24,7 +24,7 @@ nothing supplies it.
 
 ## Why is this bad?
 Without a title, readers and e-readers show the file name; without a date, a post has no place
-in the archive's order, and Jekyll will not publish a file of `_posts` as a post.
+in the archive's order and no date in any export.
 
 ## Example
 In a file named `202112081018310001.md`:
