@@ -28,11 +28,19 @@ pub enum ConfigError {
         key: String,
         suggestion: Option<String>,
     },
-    #[error("unknown rule \"{rule}\" in {path}{}", did_you_mean(.suggestion))]
+    #[error("unknown rule \"{rule}\" in {path}{}", did_you_mean_any(.suggestions))]
     UnknownRule {
         path: String,
         rule: String,
-        suggestion: Option<String>,
+        suggestions: Vec<String>,
+    },
+    #[error(
+        "\"rules.{first}\" and \"rules.{second}\" in {path} set the same rule: keep one of them"
+    )]
+    RuleSetTwice {
+        path: String,
+        first: String,
+        second: String,
     },
     #[error("invalid value for \"{key}\" in {path}: {message}")]
     InvalidValue {
@@ -46,6 +54,25 @@ fn did_you_mean(suggestion: &Option<String>) -> String {
     match suggestion {
         Some(suggestion) => format!(" (did you mean \"{suggestion}\"?)"),
         None => String::new(),
+    }
+}
+
+/// ` (did you mean "A"?)`, ` (did you mean "A" or "B"?)`, or nothing.
+fn did_you_mean_any(suggestions: &[String]) -> String {
+    did_you_mean_question(suggestions)
+        .map(|question| format!(" ({question})"))
+        .unwrap_or_default()
+}
+
+/// `did you mean "A"?`, `did you mean "A" or "B"?`; `None` without suggestions.
+pub fn did_you_mean_question(suggestions: &[String]) -> Option<String> {
+    match suggestions {
+        [] => None,
+        [only] => Some(format!("did you mean \"{only}\"?")),
+        [first @ .., last] => {
+            let first: Vec<String> = first.iter().map(|one| format!("\"{one}\"")).collect();
+            Some(format!("did you mean {} or \"{last}\"?", first.join(", ")))
+        }
     }
 }
 
@@ -163,12 +190,22 @@ impl Config {
             let rules = rules
                 .as_table()
                 .ok_or_else(|| invalid("rules", "expected a table"))?;
+            // The key that set each rule, so that setting it twice (by code and by name) is
+            // caught: which one would win is not obvious.
+            let mut set_by: HashMap<&'static str, &str> = HashMap::new();
             for (name, level) in rules {
                 let rule = registry::find(name).ok_or_else(|| ConfigError::UnknownRule {
                     path: display.to_owned(),
                     rule: name.clone(),
-                    suggestion: suggest(name, registry::RULES.iter().map(|rule| rule.name())),
+                    suggestions: suggest_rule(name),
                 })?;
+                if let Some(first) = set_by.insert(rule.code(), name) {
+                    return Err(ConfigError::RuleSetTwice {
+                        path: display.to_owned(),
+                        first: first.to_owned(),
+                        second: name.clone(),
+                    });
+                }
                 const EXPECTED: &str = "expected off, info, warning or error";
                 let key = format!("rules.{name}");
                 let level = match level.as_str() {
@@ -240,10 +277,7 @@ impl Config {
                         let rule =
                             registry::find(&name).ok_or_else(|| ConfigError::UnknownRule {
                                 path: display.to_owned(),
-                                suggestion: suggest(
-                                    &name,
-                                    registry::RULES.iter().map(|rule| rule.name()),
-                                ),
+                                suggestions: suggest_rule(&name),
                                 rule: name,
                             })?;
                         rules.push(rule.code());
@@ -328,6 +362,40 @@ pub fn suggest<'a>(unknown: &str, known: impl Iterator<Item = &'a str>) -> Optio
         .map(|(_, candidate)| candidate.to_owned())
 }
 
+/// What an unknown rule code or name may have meant: for a code-shaped input (`FM01`,
+/// `html1`), the code of its family nearest in number, when it is near (`FM999` is no typo of
+/// the last FM rule); and the code or name closest in spelling.
+pub fn suggest_rule(unknown: &str) -> Vec<String> {
+    let mut suggestions = Vec::new();
+    let letters = unknown.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let (family, digits) = unknown.split_at(letters);
+    if let (true, Ok(number)) = (letters > 0, digits.parse::<u32>()) {
+        let nearest = registry::RULES
+            .iter()
+            .filter_map(|rule| {
+                let code = rule.code();
+                let (rule_family, rule_digits) = code.split_at(family.len().min(code.len()));
+                let rule_number = rule_digits.parse::<u32>().ok()?;
+                rule_family
+                    .eq_ignore_ascii_case(family)
+                    .then_some((rule_number.abs_diff(number), code))
+            })
+            .min();
+        if let Some((_, code)) = nearest.filter(|(distance, _)| *distance <= 10) {
+            suggestions.push(code.to_owned());
+        }
+    }
+    let known = registry::RULES
+        .iter()
+        .flat_map(|rule| [rule.code(), rule.name()]);
+    if let Some(close) = suggest(unknown, known) {
+        if !suggestions.contains(&close) {
+            suggestions.push(close);
+        }
+    }
+    suggestions
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,6 +432,29 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "unknown rule \"future-dates\" in newsbundle.toml (did you mean \"future-date\"?)"
+        );
+    }
+
+    #[test]
+    fn rule_suggestions_by_number_and_by_spelling() {
+        assert_eq!(suggest_rule("FM01"), ["FM001", "FM019"]);
+        assert_eq!(suggest_rule("fm12"), ["FM012"]);
+        assert_eq!(suggest_rule("future-dates"), ["future-date"]);
+        assert!(suggest_rule("FM999").is_empty());
+        assert!(suggest_rule("XY001").is_empty());
+        assert_eq!(did_you_mean_any(&[]), "");
+        assert_eq!(
+            did_you_mean_any(&["FM001".into(), "FM019".into()]),
+            " (did you mean \"FM001\" or \"FM019\"?)"
+        );
+    }
+
+    #[test]
+    fn a_rule_set_twice_names_both_keys() {
+        let error = parse("[rules]\nfuture-date = \"off\"\nfm012 = \"error\"\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "\"rules.future-date\" and \"rules.fm012\" in newsbundle.toml set the same rule: keep one of them"
         );
     }
 

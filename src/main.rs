@@ -3,14 +3,12 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use newsbundle::cli::{self, Cli, Outcome};
+use newsbundle::cli::{self, Cli};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli::run(cli) {
-        Ok(Outcome::Clean) => ExitCode::SUCCESS,
-        Ok(Outcome::Findings) => ExitCode::from(1),
-        Ok(Outcome::Unreadable) => ExitCode::from(2),
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(error) => {
             let mut message = format!("error: {error}");
             let mut source = std::error::Error::source(&error);

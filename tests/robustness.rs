@@ -297,19 +297,9 @@ fn a_file_of_only_delimiter_lines_is_an_empty_front_matter_and_a_body() {
     // The first two lines are an empty front matter; the other 9,998 are the body.
     assert_eq!(post.body_span.start, 8);
     assert_eq!(post.body().matches("---\n").count(), 9_998);
-    assert_eq!(places(&report), ["FM008 1:1", "FM008 1:1"]);
-    let messages: Vec<&str> = report
-        .diagnostics
-        .iter()
-        .map(|located| located.diagnostic.message.as_str())
-        .collect();
-    assert_eq!(
-        messages,
-        [
-            "required field \"title\" is missing",
-            "required field \"date\" is missing"
-        ]
-    );
+    // The empty front matter lacks title and date, but the file name
+    // (`2021-12-08-robustness.md`) gives both, as Jekyll takes them: nothing to report.
+    assert_eq!(places(&report), Vec::<String>::new());
 }
 
 #[test]

@@ -5,7 +5,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::{
-    load_config, CliError, ExportArgs, ExportFormat, GroupByArg, LayoutArg, Outcome, Progress,
+    load_config, missing_paths, CliError, ExportArgs, ExportFormat, GroupByArg, LayoutArg, Outcome,
+    Progress, Tally,
 };
 use crate::export::{self, Export, ExportOptions, Exporter};
 use crate::lint;
@@ -77,6 +78,17 @@ pub(crate) fn run_export(
     }
     for rejected in &export.rejected {
         progress.suspend(|| eprintln!("error: rejected {}: {}", rejected.path, rejected.reason));
+    }
+    let tally = Tally {
+        processed: export.posts.len(),
+        rejected: export.rejected.len(),
+        missing_paths: missing_paths(&paths),
+        ..Tally::default()
+    };
+    if tally.missing_paths > 0 {
+        // A path that does not exist is likely a typo: nothing is written.
+        progress.finish();
+        return Ok(Outcome::of(tally));
     }
     if export.posts.is_empty() {
         progress.finish();
@@ -177,11 +189,7 @@ pub(crate) fn run_export(
             },
         );
     }
-    Ok(if export.rejected.is_empty() {
-        Outcome::Clean
-    } else {
-        Outcome::Findings
-    })
+    Ok(Outcome::of(tally))
 }
 
 fn exporter_for(format: ExportFormat) -> Box<dyn Exporter> {
@@ -272,10 +280,13 @@ fn write_to_stdout(
     }
     let bytes = std::fs::read(&written.files[0]).map_err(CliError::Output)?;
     let mut stdout = io::stdout().lock();
-    stdout
-        .write_all(&bytes)
-        .and_then(|()| stdout.flush())
-        .map_err(CliError::Output)?;
+    match stdout.write_all(&bytes).and_then(|()| stdout.flush()) {
+        // A reader that closed early (`| head`): the run still ends as it would have.
+        Err(error) if error.kind() != io::ErrorKind::BrokenPipe => {
+            return Err(CliError::Output(error))
+        }
+        _ => {}
+    }
     Ok(Done {
         files: Vec::new(),
         stale: Vec::new(),

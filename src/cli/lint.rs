@@ -3,7 +3,10 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 
-use super::{outcome, CliError, ColorChoice, FailOn, Format, LintArgs, Outcome};
+use super::{
+    finish_output, missing_paths, tally, CliError, ColorChoice, FailOn, Format, LintArgs, Outcome,
+    Tally,
+};
 use crate::config::Config;
 use crate::diagnostic::Severity;
 use crate::lint;
@@ -32,6 +35,12 @@ pub(crate) fn run_lint(args: LintArgs) -> Result<Outcome, CliError> {
     };
     let archive = source::discover(&paths);
     let reports = lint::run(&archive, &config, &lint::Options::default());
+    let outcome = Outcome::of(Tally {
+        missing_paths: missing_paths(&paths),
+        // FIXME(issue 7, point 10): `--allow-empty`, and "no posts found" on stderr otherwise.
+        allow_empty: true,
+        ..tally(&reports, fail_on)
+    });
 
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -51,8 +60,5 @@ pub(crate) fn run_lint(args: LintArgs) -> Result<Outcome, CliError> {
         Format::Sarif => report::sarif::emit(&reports, &mut out),
         Format::Github => report::github::emit(&reports, &mut out),
     };
-    written
-        .and_then(|()| out.flush())
-        .map_err(CliError::Output)?;
-    Ok(outcome(&reports, fail_on))
+    finish_output(written.and_then(|()| out.flush()), outcome)
 }

@@ -1,7 +1,9 @@
 //! The command line: clap definitions and wiring. The only module that knows about the
 //! terminal (colour, TTY detection) and the only one that prints. One file per command:
-//! `lint.rs`, `sanitize.rs`, `export.rs` (`convert` and `bundle`), `rules.rs` (`rules`, `explain`).
+//! `lint.rs`, `sanitize.rs`, `export.rs` (`convert` and `bundle`), `rules.rs` (`rules`, `explain`),
+//! `completions.rs` (`completions`, `man`).
 
+mod completions;
 mod export;
 mod lint;
 mod rules;
@@ -45,12 +47,33 @@ pub enum Command {
     /// Write every format into one directory, with a manifest and the lint report.
     Bundle(BundleArgs),
     /// List every rule with its code, name, default severity and summary.
-    Rules,
+    Rules {
+        /// Output format: one line per rule, or a JSON document with every rule's explanation.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
     /// Explain a rule: what it does, why, an example and how to fix it.
     Explain {
         /// A rule code (FM010) or name (invalid-date).
         rule: String,
     },
+    /// Print a completion script for a shell to standard output.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page (roff) to standard output: newsbundle(1), or a command's own.
+    Man {
+        /// The command whose page to print (newsbundle-lint(1)); default: newsbundle(1).
+        command: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -120,7 +143,7 @@ pub struct ExportArgs {
     /// Markdown tree and front matter dialect.
     #[arg(long, value_enum, default_value_t = LayoutArg::Jekyll)]
     pub layout: LayoutArg,
-    /// How the book's table of contents is grouped (default: year, then month).
+    /// How the book's table of contents is grouped (`month`: by year, then month).
     #[arg(long, value_enum, default_value_t = GroupByArg::Month)]
     pub group_by: GroupByArg,
     /// Split books larger than this into volumes.
@@ -200,10 +223,10 @@ pub enum ColorChoice {
 pub enum CliError {
     #[error(transparent)]
     Config(#[from] ConfigError),
-    #[error("unknown rule \"{rule}\" ({})", rule_hint(.suggestion))]
+    #[error("unknown rule \"{rule}\" ({})", rule_hint(.suggestions))]
     UnknownRule {
         rule: String,
-        suggestion: Option<String>,
+        suggestions: Vec<String>,
     },
     #[error(transparent)]
     Write(#[from] OutputError),
@@ -216,22 +239,83 @@ pub enum CliError {
     Output(io::Error),
 }
 
-fn rule_hint(suggestion: &Option<String>) -> String {
-    match suggestion {
-        Some(suggestion) => format!("did you mean \"{suggestion}\"?"),
-        None => "`newsbundle rules` lists them all".to_owned(),
+fn rule_hint(suggestions: &[String]) -> String {
+    crate::config::did_you_mean_question(suggestions)
+        .unwrap_or_else(|| "`newsbundle rules` lists them all".to_owned())
+}
+
+/// How a run ended. `main` maps it to the exit code, by one rule for every command (README,
+/// "Exit codes"); commands get it from [`Outcome::of`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0: the run did its work, nothing at or above the fail level, no input rejected.
+    Clean,
+    /// Exit 1: findings at or above the fail level, or some inputs rejected while the others
+    /// were processed.
+    Findings,
+    /// Exit 2: nothing could be done: a path named on the command line does not exist, no post
+    /// was found, or every input was rejected. (Usage, config and output errors are
+    /// [`CliError`]s, exit 2 too.)
+    Failed,
+}
+
+/// What a run did, as far as its exit code is concerned.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Input files read and processed (linted, exported, sanitized).
+    pub processed: usize,
+    /// Input files rejected: unreadable, not text, too large.
+    pub rejected: usize,
+    /// Paths named on the command line that do not exist ([`missing_paths`]).
+    pub missing_paths: usize,
+    /// Some finding is at or above the fail level.
+    pub at_fail_level: bool,
+    /// Finding no input at all is not a failure (`--allow-empty`).
+    pub allow_empty: bool,
+}
+
+impl Outcome {
+    /// The exit-code rule, in one place.
+    pub fn of(tally: Tally) -> Outcome {
+        let nothing_done = tally.processed == 0 && (tally.rejected > 0 || !tally.allow_empty);
+        if tally.missing_paths > 0 || nothing_done {
+            Outcome::Failed
+        } else if tally.at_fail_level || tally.rejected > 0 {
+            Outcome::Findings
+        } else {
+            Outcome::Clean
+        }
+    }
+
+    /// The process exit code.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Clean => 0,
+            Outcome::Findings => 1,
+            Outcome::Failed => 2,
+        }
     }
 }
 
-/// How a run ended, for the exit code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    /// Exit 0.
-    Clean,
-    /// Exit 1: findings at or above the fail level.
-    Findings,
-    /// Exit 2: some input could not be read.
-    Unreadable,
+/// How many of the paths named on the command line do not exist (`-` always does).
+pub(crate) fn missing_paths(paths: &[PathBuf]) -> usize {
+    paths
+        .iter()
+        .filter(|path| path.as_os_str() != "-" && matches!(path.try_exists(), Ok(false)))
+        .count()
+}
+
+/// The end of a command's output: a closed pipe (`newsbundle lint | head`) only ends the
+/// output early, quietly, and the run still ends with `outcome`; any other write error stops it.
+pub(crate) fn finish_output(
+    written: io::Result<()>,
+    outcome: Outcome,
+) -> Result<Outcome, CliError> {
+    match written {
+        Ok(()) => Ok(outcome),
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(outcome),
+        Err(error) => Err(CliError::Output(error)),
+    }
 }
 
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
@@ -243,11 +327,14 @@ pub fn run(cli: Cli) -> Result<Outcome, CliError> {
             export::run_export(args.paths, args.output, args.export, Some(format))
         }
         Command::Bundle(args) => export::run_export(args.paths, args.output, args.export, None),
-        Command::Rules => rules::print_rules().map(|()| Outcome::Clean),
+        Command::Rules { format } => rules::print_rules(format).map(|()| Outcome::Clean),
         Command::Explain { rule } => rules::explain(&rule).map(|()| Outcome::Clean),
+        Command::Completions { shell } => completions::completions(shell),
+        Command::Man { command } => completions::man_page(command.as_deref()),
     };
     match result {
-        // Output piped into `head` and closed: not an error.
+        // Output piped into `head` and closed, by a command that does not say how it ended
+        // otherwise ([`finish_output`]): not an error.
         Err(CliError::Output(error)) if error.kind() == io::ErrorKind::BrokenPipe => {
             Ok(Outcome::Clean)
         }
@@ -301,16 +388,48 @@ impl Progress {
     }
 }
 
-pub(crate) fn outcome(reports: &[FileReport], fail_on: Option<Severity>) -> Outcome {
-    if reports
+/// The tally of a lint run: files linted and unreadable, and whether a finding reaches
+/// `fail_on` (`None`: nothing fails).
+pub(crate) fn tally(reports: &[FileReport], fail_on: Option<Severity>) -> Tally {
+    let rejected = reports
         .iter()
-        .any(|report| matches!(report.status, FileStatus::Unreadable(_)))
-    {
-        return Outcome::Unreadable;
-    }
+        .filter(|report| matches!(report.status, FileStatus::Unreadable(_)))
+        .count();
     let worst = reports.iter().filter_map(FileReport::max_severity).max();
-    match (worst, fail_on) {
-        (Some(worst), Some(fail_on)) if worst >= fail_on => Outcome::Findings,
-        _ => Outcome::Clean,
+    Tally {
+        processed: reports.len() - rejected,
+        rejected,
+        at_fail_level: matches!((worst, fail_on), (Some(worst), Some(fail_on)) if worst >= fail_on),
+        ..Tally::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_exit_code_rule() {
+        let of = |processed, rejected, missing_paths, at_fail_level, allow_empty| {
+            Outcome::of(Tally {
+                processed,
+                rejected,
+                missing_paths,
+                at_fail_level,
+                allow_empty,
+            })
+            .exit_code()
+        };
+        assert_eq!(of(3, 0, 0, false, false), 0);
+        assert_eq!(of(3, 0, 0, true, false), 1, "findings at the fail level");
+        assert_eq!(of(3, 1, 0, false, false), 1, "some inputs rejected");
+        assert_eq!(of(3, 0, 1, false, false), 2, "a missing path");
+        assert_eq!(of(0, 2, 0, false, true), 2, "every input rejected");
+        assert_eq!(of(0, 0, 0, false, false), 2, "no post found");
+        assert_eq!(
+            of(0, 0, 0, false, true),
+            0,
+            "no post found, and that is allowed"
+        );
     }
 }

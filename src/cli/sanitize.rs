@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::{CliError, Outcome, SanitizeArgs};
+use super::{finish_output, missing_paths, CliError, Outcome, SanitizeArgs, Tally};
 use crate::lint;
 use crate::output::{self, Guard, Shape, StageOptions, Staging};
 use crate::parse;
@@ -98,10 +98,13 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
             })
         })
         .collect();
-    let mut failed = 0;
+    let mut tally = Tally {
+        missing_paths: missing_paths(&paths),
+        ..Tally::default()
+    };
     for (path, reason) in &archive.unreadable {
         eprintln!("error: cannot read {path}: {reason}");
-        failed += 1;
+        tally.rejected += 1;
     }
     let mut cleaned = Vec::with_capacity(results.len());
     for result in results {
@@ -109,26 +112,27 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
             Ok(done) => cleaned.push(done),
             Err(message) => {
                 eprintln!("error: {message}");
-                failed += 1;
+                tally.rejected += 1;
             }
         }
+    }
+    tally.processed = cleaned.len();
+    let outcome = Outcome::of(tally);
+    if tally.missing_paths > 0 || cleaned.is_empty() {
+        // A path that does not exist is likely a typo: nothing is written.
+        return Ok(outcome);
     }
     match target {
         None => {
             if let Some(only) = cleaned.first() {
                 let mut out = io::stdout().lock();
-                out.write_all(only.document.as_bytes())
-                    .and_then(|()| out.flush())
-                    .map_err(CliError::Output)?;
+                let written = out
+                    .write_all(only.document.as_bytes())
+                    .and_then(|()| out.flush());
+                return finish_output(written, outcome);
             }
         }
         Some(target) => {
-            if cleaned.is_empty() {
-                return Err(CliError::Usage(format!(
-                    "no file under {} could be read: nothing was written",
-                    shown_paths(&paths)
-                )));
-            }
             super::clean_up_on_signals();
             let staging = Staging::begin(
                 target,
@@ -159,11 +163,7 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
             );
         }
     }
-    Ok(if failed == 0 {
-        Outcome::Clean
-    } else {
-        Outcome::Findings
-    })
+    Ok(outcome)
 }
 
 /// One `<stem>.xhtml` per file into `directory`; a second file with the same stem (in another

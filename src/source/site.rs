@@ -25,6 +25,9 @@ pub struct Site {
     /// `lang`, or else `locale` (as some themes name it).
     pub lang: Option<String>,
     pub title: Option<String>,
+    /// The collections (other than posts) that Jekyll writes out, `output: true` under
+    /// `collections`: their documents are not read here, so what lies under `/NAME/` is unknown.
+    pub output_collections: Vec<String>,
     /// Problems found in `_config.yml`.
     pub problems: Vec<SiteProblem>,
 }
@@ -71,6 +74,14 @@ impl Site {
         };
         let mut locale = None;
         for (key, value) in mapping {
+            if let (Some("collections"), Value::Mapping(collections)) = (key.as_str(), &value) {
+                site.output_collections = collections
+                    .iter()
+                    .filter(|(_, settings)| is_output(settings))
+                    .filter_map(|(name, _)| name.as_str().map(str::to_owned))
+                    .collect();
+                continue;
+            }
             let (Some(key), Some(text)) = (key.as_str(), value.to_scalar_string()) else {
                 continue;
             };
@@ -102,6 +113,16 @@ impl Site {
         site.config_text = config_text;
         site
     }
+}
+
+/// `output: true` in a collection's settings.
+fn is_output(settings: &Value) -> bool {
+    let Value::Mapping(settings) = settings else {
+        return false;
+    };
+    settings
+        .iter()
+        .any(|(key, value)| key.as_str() == Some("output") && matches!(value, Value::Bool(true)))
 }
 
 fn find_setting(text: &str, key: &str) -> Option<usize> {

@@ -291,7 +291,7 @@ fn summarise(report: &Value, exit_code: i32, archive: &Path) -> DynResult<Value>
     }
     if exit_code == 2 && unreadable.is_empty() {
         return Err(
-            "newsbundle exited with 2 (unreadable input), but its report lists no unreadable file"
+            "newsbundle exited with 2 (every input unreadable), but its report lists no unreadable file"
                 .into(),
         );
     }

@@ -16,11 +16,18 @@ Reports each required field that a post's front matter does not have: in any fil
 it). A page of a site (`index.md`, `about.md`) needs no date, and is left alone. The required
 fields are `title` and `date` unless `front-matter.required` in `newsbundle.toml` says otherwise.
 
+A file named as Jekyll names posts, `YYYY-MM-DD-slug.md`, has a date without a `date` field:
+Jekyll (and every export of newsbundle) takes it from the name. Its title too, when the slug is
+made of words (`2013-01-11-markup-text-alignment.md` is titled \"markup text alignment\"); a slug
+of digits only, like a news id, makes no title worth reading. A field is required only where
+nothing supplies it.
+
 ## Why is this bad?
-Without a title, readers and e-readers show the file name; without a date, Jekyll falls back to
-the file name (without time or zone) and exports lose the publication time.
+Without a title, readers and e-readers show the file name; without a date, a post has no place
+in the archive's order and no date in any export.
 
 ## Example
+In a file named `202112081018310001.md`:
 ```yaml
 ---
 layout: post
@@ -29,7 +36,7 @@ categories: emnews
 ```
 
 ## How to fix
-Add the missing fields:
+Add the missing fields (or, for the date, name the file `2021-12-08-202112081018310001.md`):
 ```yaml
 title: \"新闻标题\"
 date: 2021-12-08 10:18:31 +0800
@@ -73,15 +80,27 @@ impl Rule for MissingField {
         if unreadable {
             return;
         }
+        // Jekyll takes a post's date from a file name that starts with one, and its title from
+        // the rest of the name: a title only when that has words.
+        let dated_by_name = matches!(post.file_name.date, Some(Ok(_)));
+        let titled_by_name = dated_by_name && post.file_name.slug.chars().any(char::is_alphabetic);
         for field in &context.config.required_fields {
+            let supplied_by_name = match field.as_str() {
+                "date" => dated_by_name,
+                "title" => titled_by_name,
+                _ => false,
+            };
+            if supplied_by_name {
+                continue;
+            }
             if post.front_matter.entry(field).is_none() {
                 let mut finding = Finding::new(
                     block.span.start..block.span.start + 3,
                     format!("required field \"{field}\" is missing"),
                 );
                 finding = match field.as_str() {
-                    "date" => finding.with_help("add `date: YYYY-MM-DD HH:MM:SS +ZZZZ`; Jekyll would use the file name's date without a time"),
-                    "title" => finding.with_help("add `title: \"...\"`; Jekyll would make one from the file name"),
+                    "date" => finding.with_help("add `date: YYYY-MM-DD HH:MM:SS +ZZZZ`, or start the file name with the date as Jekyll names posts (`YYYY-MM-DD-slug.md`)"),
+                    "title" => finding.with_help("add `title: \"...\"`; without it, the title is made from the file name"),
                     _ => finding.with_help(format!("add `{field}:` to the front matter, or drop it from front-matter.required in newsbundle.toml")),
                 };
                 out.push(finding);

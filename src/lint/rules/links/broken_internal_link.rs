@@ -34,9 +34,10 @@ Not checked: the navigation line at the end of a news post (it points at categor
 themes make), the home page `/`, links to images, styles, PDFs and other files with an
 extension other than `.html`, links to the same page (`#part`), and URLs made by a Liquid tag
 newsbundle does not run (`{% post_url %}`, `{{ page.url }}`). Without a `_config.yml` only
-relative links are internal. Pages that plugins make and collections other than `_posts` are
-not known, and neither are parts of the site that are not being linted: a link to them is
-reported, so lint the whole site.
+relative links are internal. Documents of other collections are not read: a link under
+`/NAME/` of a collection that `_config.yml` writes out (`collections: NAME: output: true`) is
+not checked. Pages that plugins make are not known, and neither are parts of the site that are
+not being linted: a link to them is reported, so lint the whole site.
 
 ## Why is this bad?
 The reader follows the link and gets a 404: the post was renamed, its date or category
@@ -125,7 +126,7 @@ pub fn site_links(post: &Post, site: Option<&Site>, body: &CleanBody) -> SiteLin
         let Some(path) = permalink::site_path(target.url, page, site) else {
             continue;
         };
-        if path == "/" || !is_page_path(&path) {
+        if path == "/" || !is_page_path(&path) || in_output_collection(&path, site) {
             continue;
         }
         internal.push(InternalLink {
@@ -139,6 +140,17 @@ pub fn site_links(post: &Post, site: Option<&Site>, body: &CleanBody) -> SiteLin
         page_key: location.map(|location| permalink::file_key(site_key, &location.file)),
         internal: internal.into_boxed_slice(),
     }
+}
+
+/// A path under `/NAME/` of a collection the site writes out (`/docs/configuration/`): its
+/// documents are not read, so nothing says whether the link is broken.
+fn in_output_collection(path: &str, site: Option<&Site>) -> bool {
+    let first = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    site.is_some_and(|site| site.output_collections.iter().any(|name| name == first))
 }
 
 /// A path a post or page could answer: no extension, or `.html` / `.htm`. `v1.2` has no
