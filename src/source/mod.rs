@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-pub use decode::{decode, Decoded, InvalidBytes};
+pub use decode::{decode, Decoded, InvalidBytes, NotText, NotTextKind, BINARY_PROBE_BYTES};
 pub use site::{Site, SiteProblem};
 
 /// Extensions of the files a directory walk keeps.
