@@ -69,6 +69,13 @@ pub struct LintArgs {
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Exit 0 when no post is found (otherwise "no posts found", exit 2).
+    #[arg(long)]
+    pub allow_empty: bool,
+    /// Also list on stderr every file the walk skipped (hidden, ignored, not a post, symlink
+    /// loops, ...) with the reason.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -221,9 +228,9 @@ fn rule_hint(suggestion: &Option<String>) -> String {
 pub enum Outcome {
     /// Exit 0.
     Clean,
-    /// Exit 1: findings at or above the fail level.
+    /// Exit 1: findings at or above the fail level, or some inputs unreadable or rejected.
     Findings,
-    /// Exit 2: some input could not be read.
+    /// Exit 2: nothing could be read, or a path named on the command line does not exist.
     Unreadable,
 }
 
@@ -286,12 +293,28 @@ impl Progress {
     }
 }
 
+/// The exit code of a run from its reports: 2 when nothing could be read; 1 when some files
+/// could not be read or were rejected (not text) while others were, or for findings at or
+/// above `fail_on`; else 0. Skipped files do not count.
 pub(crate) fn outcome(reports: &[FileReport], fail_on: Option<Severity>) -> Outcome {
-    if reports
-        .iter()
-        .any(|report| matches!(report.status, FileStatus::Unreadable(_)))
-    {
+    let mut read = 0;
+    let mut failed = 0;
+    for report in reports {
+        match report.status {
+            FileStatus::Linted => read += 1,
+            FileStatus::Rejected(_) => {
+                read += 1;
+                failed += 1;
+            }
+            FileStatus::Unreadable(_) => failed += 1,
+            FileStatus::Skipped(_) => {}
+        }
+    }
+    if read == 0 && failed > 0 {
         return Outcome::Unreadable;
+    }
+    if failed > 0 {
+        return Outcome::Findings;
     }
     let worst = reports.iter().filter_map(FileReport::max_severity).max();
     match (worst, fail_on) {
