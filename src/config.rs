@@ -98,6 +98,9 @@ pub struct Config {
     pub allowed_tags: Option<Vec<String>>,
     /// The lowest severity that makes `lint` exit 1. Default: error.
     pub fail_on: Option<Severity>,
+    /// A post body longer than this many bytes (of UTF-8 text) is reported (CNT005,
+    /// `max-body-size`). Default: 1 MiB.
+    pub max_body_size: u64,
     ignores: Vec<Ignore>,
     /// Where ignore globs are relative to.
     base: PathBuf,
@@ -119,14 +122,24 @@ impl Default for Config {
             allowed_categories: None,
             allowed_tags: None,
             fail_on: Some(Severity::Error),
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
             ignores: Vec::new(),
             base: PathBuf::new(),
         }
     }
 }
 
+/// The default of `max-body-size`: 1 MiB.
+pub const DEFAULT_MAX_BODY_SIZE: u64 = 1024 * 1024;
+
 /// Keys of the config file, by table, for the unknown-key check.
-const TOP_LEVEL_KEYS: &[&str] = &["fail-on", "rules", "front-matter", "ignore"];
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "fail-on",
+    "max-body-size",
+    "rules",
+    "front-matter",
+    "ignore",
+];
 const FRONT_MATTER_KEYS: &[&str] = &["required", "allowed-categories", "allowed-tags"];
 const IGNORE_KEYS: &[&str] = &["paths", "rules"];
 
@@ -185,6 +198,14 @@ impl Config {
                 })?),
                 None => return Err(invalid("fail-on", EXPECTED)),
             };
+        }
+        if let Some(value) = table.get("max-body-size") {
+            const EXPECTED: &str = "expected a positive number of bytes, e.g. 1048576 for 1 MiB";
+            config.max_body_size = value
+                .as_integer()
+                .and_then(|bytes| u64::try_from(bytes).ok())
+                .filter(|bytes| *bytes > 0)
+                .ok_or_else(|| invalid("max-body-size", EXPECTED))?;
         }
         if let Some(rules) = table.get("rules") {
             let rules = rules
@@ -417,6 +438,22 @@ mod tests {
                 .to_string()
                 .starts_with("unknown key \"ignore.exlude\""),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn max_body_size_is_a_positive_number_of_bytes() {
+        assert_eq!(parse("").unwrap().max_body_size, 1024 * 1024);
+        assert_eq!(parse("max-body-size = 2000\n").unwrap().max_body_size, 2000);
+        let error = parse("max-body-size = \"1 MiB\"\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid value for \"max-body-size\" in newsbundle.toml: expected a positive number of bytes, e.g. 1048576 for 1 MiB"
+        );
+        let error = parse("max-body-sise = 10\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "unknown key \"max-body-sise\" in newsbundle.toml (did you mean \"max-body-size\"?)"
         );
     }
 

@@ -33,7 +33,7 @@ fn lint_archive_json() {
     let run = run(&["lint", "--no-config", "--format", "json", ARCHIVE]);
     assert_eq!(run.code, 1);
     let json = run.json();
-    assert_eq!(json["version"], 1);
+    assert_eq!(json["version"], 2);
     assert_eq!(json["tool"]["name"], "newsbundle");
 
     // Every post and page of the archive is listed and was linted; nothing else is listed

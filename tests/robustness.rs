@@ -188,6 +188,7 @@ fn a_five_megabyte_post_is_linted_to_the_right_places() {
         places(&report),
         [
             "FM017 4:16".to_owned(),
+            "CNT005 6:1".to_owned(),
             format!("ENC002 {}:1", lines_before + 1)
         ]
     );
@@ -303,14 +304,18 @@ fn a_file_of_only_delimiter_lines_is_an_empty_front_matter_and_a_body() {
 }
 
 #[test]
-fn a_file_of_nul_bytes_is_text_without_front_matter() {
+fn a_file_of_nul_bytes_is_not_text() {
     let (post, diagnostics, report) = lint_bytes(&[0u8; 4096], Some(&site()));
     check_spans(post.text(), &diagnostics, &report).unwrap();
-    // FIXME: NUL is valid UTF-8, so a file of NUL bytes decodes as text and is only reported
-    // as missing its front matter; no rule says that it is not text at all.
+    // NUL is valid UTF-8, but no text holds it: the file is not text (and `lint::run` rejects
+    // it, running ENC002 alone; every rule runs here).
     assert_eq!(post.source.encoding.name(), "UTF-8");
     assert!(post.source.invalid.is_none());
-    assert_eq!(places(&report), ["FM001 1:1"]);
+    assert_eq!(
+        post.source.not_text.map(|not_text| not_text.file_offset),
+        Some(0)
+    );
+    assert_eq!(places(&report), ["ENC002 1:1", "FM001 1:1"]);
 }
 
 #[test]
@@ -321,7 +326,9 @@ fn a_nul_byte_in_front_matter_is_invalid_yaml_at_its_place() {
     // FIXME: serde_yaml gives this error no location, only " at position 55" (a byte offset
     // in the YAML) in its message, so the diagnostic points at the start of the front matter
     // and the message carries the offset; it belongs at 4:10, the NUL, without the suffix.
-    assert_eq!(places(&report), ["FM003 2:1"]);
+    // A NUL byte makes the file binary data, reported at the NUL (and rejected by
+    // `lint::run`, which then runs ENC002 alone; every rule runs here).
+    assert_eq!(places(&report), ["FM003 2:1", "ENC002 4:10"]);
     assert_eq!(
         message(&report, "FM003"),
         "invalid YAML: control characters are not allowed at position 55"
@@ -379,7 +386,7 @@ fn a_liquid_tag_closing_inside_its_opening_is_text() {
 }
 
 #[test]
-fn binary_garbage_is_reported_undecodable_at_its_offset() {
+fn binary_garbage_is_reported_not_text_at_its_first_nul_byte() {
     // An ELF header (ASCII and control bytes, all valid UTF-8) up to offset 24, where 0xA0
     // is a continuation byte with no lead byte; then pseudo-random bytes.
     let mut bytes = b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x3e\x00\x01\x00\x00\x00\xa0\x10\x40\x00".to_vec();
@@ -396,10 +403,10 @@ fn binary_garbage_is_reported_undecodable_at_its_offset() {
         post.source.invalid.map(|invalid| invalid.file_offset),
         Some(24)
     );
-    assert_eq!(places(&report), ["FM001 1:1", "ENC002 1:25"]);
-    assert!(
-        message(&report, "ENC002").starts_with("bytes at offset 24 are not valid UTF-8 ("),
-        "{}",
-        message(&report, "ENC002")
+    // The first NUL byte, at offset 7, says it is not text at all.
+    assert_eq!(places(&report), ["FM001 1:1", "ENC002 1:8"]);
+    assert_eq!(
+        message(&report, "ENC002"),
+        "not a text file: a NUL byte at offset 7, as in binary data"
     );
 }

@@ -1,4 +1,9 @@
 //! `newsbundle lint`: read, check, report.
+//!
+//! Exit codes: 0 nothing at or above the fail level; 1 findings at or above it, or some files
+//! unreadable or rejected (not text) while the others were linted; 2 a path named on the
+//! command line does not exist, nothing could be read, or no post was found (unless
+//! `--allow-empty`). `-v` lists on stderr what the walk skipped.
 
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
@@ -10,8 +15,8 @@ use super::{
 use crate::config::Config;
 use crate::diagnostic::Severity;
 use crate::lint;
-use crate::report::{self, human::HumanOptions};
-use crate::source;
+use crate::report::{self, escape_control, human::HumanOptions};
+use crate::source::{self, Archive};
 
 pub(crate) fn run_lint(args: LintArgs) -> Result<Outcome, CliError> {
     let config = if args.no_config {
@@ -34,11 +39,22 @@ pub(crate) fn run_lint(args: LintArgs) -> Result<Outcome, CliError> {
         args.paths
     };
     let archive = source::discover(&paths);
+    if args.verbose {
+        for skipped in &archive.skipped {
+            eprintln!(
+                "skipped {}: {}",
+                escape_control(&skipped.path),
+                escape_control(&skipped.reason.to_string())
+            );
+        }
+    }
+    if archive.inputs.is_empty() && archive.unreadable.is_empty() && !args.allow_empty {
+        return Err(no_posts_found(&paths, &archive, args.verbose));
+    }
     let reports = lint::run(&archive, &config, &lint::Options::default());
     let outcome = Outcome::of(Tally {
         missing_paths: missing_paths(&paths),
-        // FIXME(issue 7, point 10): `--allow-empty`, and "no posts found" on stderr otherwise.
-        allow_empty: true,
+        allow_empty: args.allow_empty,
         ..tally(&reports, fail_on)
     });
 
@@ -61,4 +77,24 @@ pub(crate) fn run_lint(args: LintArgs) -> Result<Outcome, CliError> {
         Format::Github => report::github::emit(&reports, &mut out),
     };
     finish_output(written.and_then(|()| out.flush()), outcome)
+}
+
+/// `no posts found under PATH`, with what was skipped there, and how to fix it.
+fn no_posts_found(paths: &[PathBuf], archive: &Archive, verbose: bool) -> CliError {
+    let paths: Vec<String> = paths
+        .iter()
+        .map(|path| escape_control(&path.to_string_lossy()).into_owned())
+        .collect();
+    let skipped = match (archive.skipped.len(), verbose) {
+        (0, _) => String::new(),
+        (1, true) => " (1 file skipped, listed above)".to_owned(),
+        (count, true) => format!(" ({count} files skipped, listed above)"),
+        (1, false) => " (1 file skipped: -v lists it)".to_owned(),
+        (count, false) => format!(" ({count} files skipped: -v lists them)"),
+    };
+    CliError::Usage(format!(
+        "no posts found under {}{skipped}; check the path, or pass --allow-empty if an empty \
+         archive is expected",
+        paths.join(", ")
+    ))
 }

@@ -95,6 +95,13 @@ pub struct LintArgs {
     /// When to colour human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Exit 0 when no post is found (otherwise "no posts found", exit 2).
+    #[arg(long)]
+    pub allow_empty: bool,
+    /// Also list on stderr every file the walk skipped (hidden, ignored, not a post, symlink
+    /// loops, ...) with the reason.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -393,11 +400,20 @@ impl Progress {
 pub(crate) fn tally(reports: &[FileReport], fail_on: Option<Severity>) -> Tally {
     let rejected = reports
         .iter()
-        .filter(|report| matches!(report.status, FileStatus::Unreadable(_)))
+        .filter(|report| {
+            matches!(
+                report.status,
+                FileStatus::Unreadable(_) | FileStatus::Rejected(_)
+            )
+        })
+        .count();
+    let skipped = reports
+        .iter()
+        .filter(|report| matches!(report.status, FileStatus::Skipped(_)))
         .count();
     let worst = reports.iter().filter_map(FileReport::max_severity).max();
     Tally {
-        processed: reports.len() - rejected,
+        processed: reports.len() - rejected - skipped,
         rejected,
         at_fail_level: matches!((worst, fail_on), (Some(worst), Some(fail_on)) if worst >= fail_on),
         ..Tally::default()

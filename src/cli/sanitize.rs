@@ -75,12 +75,11 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
         .par_iter()
         .map(|input| {
             let post = parse::load(input, &archive, lint::Options::default().max_file_size)
-                .map_err(|error| {
-                    format!(
-                        "cannot read {}: {}",
-                        input.path,
-                        source::describe_io(&error)
-                    )
+                .map_err(|error| match error {
+                    parse::LoadError::NotText { .. } => format!("rejected {}: {error}", input.path),
+                    parse::LoadError::Unreadable(_) => {
+                        format!("cannot read {}: {error}", input.path)
+                    }
                 })?;
             let site = input.site.map(|site| &archive.sites[site]);
             let body = sanitize::sanitize(&post, site, &policy);

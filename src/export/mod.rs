@@ -3,8 +3,10 @@
 //!
 //! [`prepare`] runs the pipeline once (read, parse, sanitize, lint) and keeps, for every post,
 //! its typed front matter, its [`CleanBody`] and its diagnostics: no exporter touches the raw
-//! body. Files that cannot be read are [`Rejected`] with the reason; pages of a Jekyll site
-//! and Hugo or Zola section pages (`_index.md`) are [`Skipped`] (they are not posts).
+//! body. Files that cannot be read, and files that are not text (binary data), are
+//! [`Rejected`] with the reason; pages of a Jekyll site, Hugo or Zola section pages
+//! (`_index.md`) and what the directory walk met and did not read (hidden, ignored, not a
+//! post by its extension, symlink loops, ...) are [`Skipped`] with the reason.
 //! Everything else is exported, even a post with broken front matter (its title and date then
 //! come from the file name). This module does not print and does not decide where outputs go;
 //! `cli` does.
@@ -60,7 +62,8 @@ pub struct Rejected {
     pub reason: String,
 }
 
-/// A file that was read but is not a post (a page or static file of a Jekyll site).
+/// A file that is not a post: a page or static file of a Jekyll site, or a file the directory
+/// walk met and did not read (`source::SkippedFile`; a directory's path ends in `/`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
     pub path: String,
@@ -300,13 +303,21 @@ pub fn prepare(paths: &[PathBuf], config: &Config, lint_options: &lint::Options)
         });
     }
     for report in &reports {
-        if let FileStatus::Unreadable(reason) = &report.status {
-            export.rejected.push(Rejected {
+        match &report.status {
+            FileStatus::Unreadable(reason) | FileStatus::Rejected(reason) => {
+                export.rejected.push(Rejected {
+                    path: report.path.clone(),
+                    reason: reason.clone(),
+                })
+            }
+            FileStatus::Skipped(reason) => export.skipped.push(Skipped {
                 path: report.path.clone(),
                 reason: reason.clone(),
-            });
+            }),
+            FileStatus::Linted => {}
         }
     }
+    export.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     export.posts.sort_by(|a, b| match (a.date, b.date) {
         (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.path.cmp(&b.path)),
         (Some(_), None) => std::cmp::Ordering::Less,

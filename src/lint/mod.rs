@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::config::{Config, Level};
 use crate::diagnostic::{Diagnostic, Finding, Severity};
-use crate::parse::{self, Post};
+use crate::parse::{self, LoadError, Post};
 use crate::report::{FileReport, FileStatus};
 use crate::sanitize::{self, CleanBody, Policy};
 use crate::source::{self, Archive, Input, Site};
@@ -278,6 +278,12 @@ pub fn run_keeping<T: Send>(
     for (path, reason) in &archive.unreadable {
         reports.push(FileReport::unreadable(path.clone(), reason.clone()));
     }
+    for skipped in &archive.skipped {
+        reports.push(FileReport::skipped(
+            skipped.path.clone(),
+            skipped.reason.to_string(),
+        ));
+    }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     (reports, kept)
 }
@@ -295,17 +301,38 @@ fn lint_input<T>(
     options: &Options,
     keep: &(impl Fn(Post, CleanBody) -> T + Sync),
 ) -> (FileReport, Option<PostSummary>, Option<T>) {
+    let site = input.site.map(|site| &archive.sites[site]);
     let post = match parse::load(input, archive, options.max_file_size) {
         Ok(post) => post,
         Err(error) => {
-            return (
-                FileReport::unreadable(input.path.clone(), source::describe_io(&error)),
-                None,
-                None,
-            )
+            let reason = error.to_string();
+            let LoadError::NotText { post, .. } = error else {
+                return (
+                    FileReport::unreadable(input.path.clone(), reason),
+                    None,
+                    None,
+                );
+            };
+            // Binary data: only the encoding is reported (ENC002 at the first bad byte); the
+            // other rules would describe noise. Nothing is kept, so nothing is exported.
+            let body = CleanBody::default();
+            let context = Context {
+                site,
+                config,
+                now: options.now,
+                body: &body,
+            };
+            let diagnostics = run_rules(&post, &context, NOT_TEXT_RULES);
+            let report = FileReport::new(
+                post.path.clone(),
+                FileStatus::Rejected(reason),
+                Some(post.source.encoding.name()),
+                post.text(),
+                diagnostics,
+            );
+            return (report, None, None);
         }
     };
-    let site = input.site.map(|site| &archive.sites[site]);
     let body = sanitize::sanitize(&post, site, &options.policy);
     let context = Context {
         site,
@@ -325,11 +352,22 @@ fn lint_input<T>(
     (report, Some(summary), Some(keep(post, body)))
 }
 
+/// The rules run over a file that is not text: undecodable-bytes.
+const NOT_TEXT_RULES: &[&str] = &["ENC002"];
+
 /// Run every post rule over one post.
 pub fn lint_post(post: &Post, context: &Context<'_>) -> Vec<Diagnostic> {
+    run_rules(post, context, &[])
+}
+
+/// Run the post rules whose code is in `only` (every rule when `only` is empty).
+fn run_rules(post: &Post, context: &Context<'_>, only: &[&str]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut found = Vec::new();
     for rule in registry::RULES {
+        if !only.is_empty() && !only.contains(&rule.code()) {
+            continue;
+        }
         if matches!(
             context
                 .config

@@ -9,6 +9,7 @@ pub static RULES: &[&dyn Rule] = &[
     &content::DuplicateBody,
     &content::LiquidTag,
     &content::KramdownAttributeList,
+    &content::OversizedPost,
     &encoding::LegacyEncoding,
     &encoding::UndecodableBytes,
     &encoding::CrlfLineEndings,

@@ -112,17 +112,42 @@ fn split_name_date(stem: &str) -> (Option<Result<NaiveDate, DateError>>, &str) {
     }
 }
 
-/// Read, decode and parse one input of an archive. `Err` only when the file cannot be read.
+/// Why [`load`] gives no post to work on. Display is the reason, lowercase, for
+/// `cannot read PATH: REASON` or `rejected PATH: REASON`.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file cannot be read (permission, size, a directory, ...).
+    #[error("{}", crate::source::describe_io(.0))]
+    Unreadable(std::io::Error),
+    /// The file was read, but its bytes are not text in any encoding (an image, a program):
+    /// it must not be exported or sanitized. The post is kept so that `lint` can point at the
+    /// first bad byte (ENC002).
+    #[error("not a text file: {reason}")]
+    NotText {
+        reason: crate::source::NotText,
+        post: Box<Post>,
+    },
+}
+
+/// Read, decode and parse one input of an archive. `Err` when the file cannot be read or is
+/// not text (binary data); any text at all, however broken, is a post.
 pub fn load(
     input: &crate::source::Input,
     archive: &crate::source::Archive,
     max_file_size: u64,
-) -> std::io::Result<Post> {
-    let bytes = crate::source::read(input, max_file_size)?;
+) -> Result<Post, LoadError> {
+    let bytes = crate::source::read(input, max_file_size).map_err(LoadError::Unreadable)?;
     let language = input
         .site
         .and_then(|site| archive.sites[site].lang.as_deref());
-    Ok(parse(&input.path, crate::source::decode(&bytes, language)))
+    let post = parse(&input.path, crate::source::decode(&bytes, language));
+    match post.source.not_text {
+        Some(reason) => Err(LoadError::NotText {
+            reason,
+            post: Box::new(post),
+        }),
+        None => Ok(post),
+    }
 }
 
 /// Parse a decoded file into a post.

@@ -1,19 +1,29 @@
 //! The GitHub emitter: workflow commands (`::error file=…,line=…::message`) that GitHub Actions
-//! turns into annotations on the pull request. Info findings become `::notice`.
+//! turns into annotations on the pull request. Info findings become `::notice`. Control
+//! characters are escaped ([`super::escape_control`]) before the workflow-command escaping, so
+//! a file cannot inject a command or a terminal sequence into the log. Skipped files are not
+//! annotated.
 
 use std::io::{self, Write};
 
-use super::{FileReport, FileStatus};
+use super::{escape_control, FileReport, FileStatus};
 use crate::diagnostic::Severity;
 
 pub fn emit(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     for report in reports {
-        if let FileStatus::Unreadable(reason) = &report.status {
+        let problem = match &report.status {
+            FileStatus::Unreadable(reason) => Some(("cannot read", reason)),
+            FileStatus::Rejected(reason) if report.diagnostics.is_empty() => {
+                Some(("rejected", reason))
+            }
+            _ => None,
+        };
+        if let Some((title, reason)) = problem {
             writeln!(
                 out,
-                "::error file={},title=cannot read::{}",
+                "::error file={},title={title}::{}",
                 property(&report.path),
-                data(&format!("cannot read {}: {reason}", report.path))
+                data(&format!("{title} {}: {reason}", report.path))
             )?;
         }
         for located in &report.diagnostics {
@@ -44,11 +54,22 @@ pub fn emit(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Escaping for the message part of a workflow command.
+/// Escaping for the message part of a workflow command: line breaks as GitHub wants them,
+/// other control characters as `\u{…}`.
 fn data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '%' => escaped.push_str("%25"),
+            '\r' => escaped.push_str("%0D"),
+            '\n' => escaped.push_str("%0A"),
+            other => {
+                let mut buffer = [0u8; 4];
+                escaped.push_str(&escape_control(other.encode_utf8(&mut buffer)));
+            }
+        }
+    }
+    escaped
 }
 
 /// Escaping for a property value (`file=`, `title=`).
@@ -62,5 +83,6 @@ mod tests {
     fn escaping() {
         assert_eq!(super::data("a%b\nc"), "a%25b%0Ac");
         assert_eq!(super::property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(super::data("a\u{1b}[2J"), "a\\u{1b}[2J");
     }
 }

@@ -1,11 +1,14 @@
 //! The human emitter: rustc-style diagnostics with the source line and a caret, then a
 //! one-line summary. Colour only when asked (the CLI decides: a TTY and no `NO_COLOR`).
+//! Paths, messages and snippets are printed with their control characters escaped
+//! ([`super::escape_control`]). Skipped files are not listed here (`lint -v` lists them on
+//! stderr).
 
 use std::io::{self, Write};
 
 use annotate_snippets::{Level, Renderer, Snippet};
 
-use super::{FileReport, FileStatus, Located, Totals};
+use super::{escape_control, escape_control_with_span, FileReport, FileStatus, Located, Totals};
 use crate::diagnostic::Severity;
 
 /// Wider, in bytes, than any line `report::window` keeps, so annotate-snippets never cuts one.
@@ -26,8 +29,18 @@ pub fn emit(reports: &[FileReport], options: HumanOptions, out: &mut dyn Write) 
     // at 140 *bytes*, which ends a line of 50 Chinese characters with a run of spaces and `...`.
     let renderer = renderer.term_width(SNIPPET_WIDTH);
     for report in reports {
-        if let FileStatus::Unreadable(reason) = &report.status {
-            let title = format!("cannot read {}: {reason}", report.path);
+        let title = match &report.status {
+            FileStatus::Unreadable(reason) => {
+                Some(format!("cannot read {}: {reason}", report.path))
+            }
+            // Said by the ENC002 diagnostic, unless that rule is off.
+            FileStatus::Rejected(reason) if report.diagnostics.is_empty() => {
+                Some(format!("rejected {}: {reason}", report.path))
+            }
+            _ => None,
+        };
+        if let Some(title) = title {
+            let title = escape_control(&title);
             writeln!(out, "{}\n", renderer.render(Level::Error.title(&title)))?;
         }
         for located in &report.diagnostics {
@@ -58,22 +71,22 @@ fn render(renderer: &Renderer, options: HumanOptions, path: &str, located: &Loca
         Severity::Info => Level::Warning,
         _ => level,
     };
-    let mut message = level.title(&diagnostic.message).id(diagnostic.code);
+    let title = escape_control(&diagnostic.message);
+    let mut message = level.title(&title).id(diagnostic.code);
     // An empty line (an empty file, a blank line ending in CRLF) has nothing to underline, and
     // annotate-snippets would show it as an empty gutter or as `...`: the location says it all.
     let has_snippet = !located.line_text.trim().is_empty();
+    let (line_text, line_span) =
+        escape_control_with_span(&located.line_text, located.line_span.clone());
     if has_snippet {
         message = message.snippet(
-            Snippet::source(&located.line_text)
+            Snippet::source(&line_text)
                 .line_start(located.start.line)
-                .annotation(
-                    annotation_level
-                        .span(located.line_span.clone())
-                        .label(label),
-                ),
+                .annotation(annotation_level.span(line_span).label(label)),
         );
     }
-    if let Some(help) = &diagnostic.help {
+    let help = diagnostic.help.as_deref().map(escape_control);
+    if let Some(help) = &help {
         message = message.footer(Level::Help.title(help));
     }
     let rendered = renderer.render(message).to_string();
@@ -92,8 +105,11 @@ fn render(renderer: &Renderer, options: HumanOptions, path: &str, located: &Loca
         ("", "")
     };
     let location = format!(
-        "{:gutter$}{arrow_start}-->{arrow_end} {path}:{}:{}",
-        "", located.start.line, located.start.column
+        "{:gutter$}{arrow_start}-->{arrow_end} {}:{}:{}",
+        "",
+        escape_control(path),
+        located.start.line,
+        located.start.column
     );
     match rendered.split_once('\n') {
         Some((title, rest)) => format!("{title}\n{location}\n{rest}"),
@@ -112,11 +128,17 @@ pub fn summary(totals: &Totals) -> String {
         return format!("{} could not be read", plural(totals.unreadable, "file"));
     }
     let files = plural(read, "file");
-    let unreadable = if totals.unreadable > 0 {
+    let mut unreadable = if totals.unreadable > 0 {
         format!("; {} more could not be read", totals.unreadable)
     } else {
         String::new()
     };
+    if totals.rejected > 0 {
+        unreadable.push_str(&format!(
+            "; {} rejected as not text",
+            plural(totals.rejected, "file")
+        ));
+    }
     if totals.errors + totals.warnings + totals.infos == 0 {
         return format!("no problems found in {files}{unreadable}");
     }
@@ -159,11 +181,22 @@ mod tests {
             unreadable: 2,
             errors: 3,
             warnings: 1,
-            infos: 0,
+            ..Totals::default()
         };
         assert_eq!(
             summary(&findings),
             "found 3 errors, 1 warning, 0 infos in 68 files; 2 more could not be read"
+        );
+        let rejected = Totals {
+            files: 3,
+            rejected: 1,
+            skipped: 4,
+            errors: 1,
+            ..Totals::default()
+        };
+        assert_eq!(
+            summary(&rejected),
+            "found 1 error, 0 warnings, 0 infos in 3 files; 1 file rejected as not text"
         );
     }
 }

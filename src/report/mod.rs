@@ -4,11 +4,15 @@
 //! A [`FileReport`] holds its diagnostics already placed (line, column, the source line for
 //! the snippet), so that the file's text can be dropped as soon as it is linted. The JSON and
 //! SARIF outputs are public contracts with their own serializable structs in their modules.
+//! [`escape_control`] is the one escaping of control characters for everything a file or a
+//! file name can put on a terminal.
 
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
+
+use std::borrow::Cow;
 
 use crate::diagnostic::{Diagnostic, Severity};
 
@@ -21,6 +25,12 @@ pub enum FileStatus {
     Linted,
     /// Could not be read; the reason.
     Unreadable(String),
+    /// Read, but not text in any encoding (binary data): linted for the encoding only, and
+    /// never exported. The reason.
+    Rejected(String),
+    /// Met by the directory walk and not read (hidden, ignored, not a post, a symlink loop,
+    /// ...); the reason. A skipped directory's path ends in `/`.
+    Skipped(String),
 }
 
 /// One input file and what was found in it.
@@ -82,6 +92,15 @@ impl FileReport {
         }
     }
 
+    pub fn skipped(path: String, reason: String) -> FileReport {
+        FileReport {
+            path,
+            status: FileStatus::Skipped(reason),
+            encoding: None,
+            diagnostics: Vec::new(),
+        }
+    }
+
     /// Place diagnostics found in `text` and keep the list sorted.
     pub fn add(&mut self, text: &str, diagnostics: Vec<Diagnostic>) {
         if diagnostics.is_empty() {
@@ -109,8 +128,13 @@ impl FileReport {
 /// Counts over a whole run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Totals {
+    /// Files read or tried: everything but the skipped.
     pub files: usize,
     pub unreadable: usize,
+    /// Read, but not text (counted in `files` too).
+    pub rejected: usize,
+    /// Met by the walk and not read (not counted in `files`).
+    pub skipped: usize,
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
@@ -118,13 +142,19 @@ pub struct Totals {
 
 impl Totals {
     pub fn of(reports: &[FileReport]) -> Totals {
-        let mut totals = Totals {
-            files: reports.len(),
-            ..Totals::default()
-        };
+        let mut totals = Totals::default();
         for report in reports {
-            if matches!(report.status, FileStatus::Unreadable(_)) {
-                totals.unreadable += 1;
+            match report.status {
+                FileStatus::Linted => totals.files += 1,
+                FileStatus::Unreadable(_) => {
+                    totals.files += 1;
+                    totals.unreadable += 1;
+                }
+                FileStatus::Rejected(_) => {
+                    totals.files += 1;
+                    totals.rejected += 1;
+                }
+                FileStatus::Skipped(_) => totals.skipped += 1,
             }
             for located in &report.diagnostics {
                 match located.diagnostic.severity {
@@ -210,4 +240,80 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
         index -= 1;
     }
     index
+}
+
+/// `text` with every control character (C0, DEL, C1; tab excepted) written as a Rust escape,
+/// `\u{1b}`, so that a title or a file name cannot move the cursor, retitle or clear the
+/// terminal it is printed on. Everything a file controls goes through this before it reaches
+/// a terminal: snippets, messages, paths, reasons.
+pub fn escape_control(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for character in text.chars() {
+        push_escaped(&mut escaped, character);
+    }
+    Cow::Owned(escaped)
+}
+
+/// [`escape_control`] for a snippet line, with the byte span moved to where it stands in the
+/// escaped line, so the caret under an escaped character covers all of its escape.
+pub fn escape_control_with_span(
+    line: &str,
+    span: std::ops::Range<usize>,
+) -> (String, std::ops::Range<usize>) {
+    if !line.chars().any(needs_escape) {
+        return (line.to_owned(), span);
+    }
+    let mut escaped = String::with_capacity(line.len() + 8);
+    let (mut start, mut end) = (None, None);
+    for (offset, character) in line.char_indices() {
+        if offset >= span.start && start.is_none() {
+            start = Some(escaped.len());
+        }
+        if offset >= span.end && end.is_none() {
+            end = Some(escaped.len());
+        }
+        push_escaped(&mut escaped, character);
+    }
+    let start = start.unwrap_or(escaped.len());
+    let end = end.unwrap_or(escaped.len()).max(start);
+    (escaped, start..end)
+}
+
+fn needs_escape(character: char) -> bool {
+    character.is_control() && character != '\t'
+}
+
+fn push_escaped(out: &mut String, character: char) {
+    if needs_escape(character) {
+        out.push_str(&format!("\\u{{{:x}}}", character as u32));
+    } else {
+        out.push(character);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(escape_control("标题"), "标题");
+        assert_eq!(
+            escape_control("a\u{1b}]0;x\u{7}b\u{0}\u{7f}\u{9b}\tc"),
+            "a\\u{1b}]0;x\\u{7}b\\u{0}\\u{7f}\\u{9b}\tc"
+        );
+    }
+
+    #[test]
+    fn spans_follow_the_escapes() {
+        // "新\u{1b}闻": the span covers the escape character.
+        let (line, span) = escape_control_with_span("新\u{1b}闻", 3..4);
+        assert_eq!(line, "新\\u{1b}闻");
+        assert_eq!(&line[span], "\\u{1b}");
+        let (line, span) = escape_control_with_span("\u{7}ab", 1..3);
+        assert_eq!(&line[span], "ab");
+    }
 }

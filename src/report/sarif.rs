@@ -1,8 +1,9 @@
 //! The SARIF 2.1.0 emitter, for GitHub code scanning and other SARIF consumers.
 //!
 //! One run, with every registered rule as `tool.driver.rules` (id, name, descriptions, help,
-//! default level), one result per diagnostic, and unreadable files as tool execution
-//! notifications. Columns count Unicode code points (`columnKind`). Paths are relative URIs
+//! default level), one result per diagnostic, and as tool execution notifications the files
+//! that could not be read or were rejected (level `error`) and those the walk skipped (level
+//! `note`, with the reason). Columns count Unicode code points (`columnKind`). Paths are relative URIs
 //! against `%SRCROOT%`, percent-encoded.
 
 use std::io::{self, Write};
@@ -178,11 +179,17 @@ pub fn emit(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
     let mut notifications = Vec::new();
     for report in reports {
         let artifact = || artifact_location(&report.path);
-        if let FileStatus::Unreadable(reason) = &report.status {
+        let notification = match &report.status {
+            FileStatus::Linted => None,
+            FileStatus::Unreadable(reason) => Some(("error", "cannot read", reason)),
+            FileStatus::Rejected(reason) => Some(("error", "rejected", reason)),
+            FileStatus::Skipped(reason) => Some(("note", "skipped", reason)),
+        };
+        if let Some((level, what, reason)) = notification {
             notifications.push(Notification {
-                level: "error",
+                level,
                 message: Text {
-                    text: format!("cannot read {}: {reason}", report.path),
+                    text: format!("{what} {}: {reason}", report.path),
                 },
                 locations: vec![NotificationLocation {
                     physical_location: NotificationPhysicalLocation {
@@ -239,7 +246,9 @@ pub fn emit(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
             },
             results,
             invocations: vec![Invocation {
-                execution_successful: notifications.is_empty(),
+                execution_successful: notifications
+                    .iter()
+                    .all(|notification| notification.level != "error"),
                 tool_execution_notifications: notifications,
             }],
             column_kind: "unicodeCodePoints",

@@ -4,9 +4,20 @@
 //! Decoding never fails: bytes that decode in no encoding are kept as UTF-8 with U+FFFD and the
 //! byte offset of the first bad byte is recorded, so a rule can report it. Line endings are
 //! normalised to `\n` (a CRLF file keeps the same lines and columns) and counted.
+//!
+//! Bytes that are not text in any encoding are told apart from text with a few bad bytes
+//! ([`NotText`]): a NUL byte in the first 8,000 bytes (the test git and grep use: no text
+//! encoding but UTF-16 has NUL bytes, and UTF-16 is only read with a byte order mark), or more
+//! than one character in ten being a control character or an undecodable sequence.
+//!
+//! GBK and Big5 share most of their byte ranges, so a file in one often decodes without error
+//! in the other, as mojibake. The site's language hint orders the candidates; when both decode,
+//! the one whose text has the higher rate of common Chinese characters (GB2312 level 1 or Big5
+//! frequent characters, asked of encoding_rs) wins if it is clearly higher, and the guess is
+//! recorded as doubtful when it is not.
 //! This module does not report anything itself.
 
-use encoding_rs::{Encoding, BIG5, GB18030, UTF_8};
+use encoding_rs::{Encoding, BIG5, GB18030, GBK, UTF_8};
 
 /// The text of a file and how it was obtained from its bytes.
 #[derive(Clone, Debug)]
@@ -23,6 +34,52 @@ pub struct Decoded {
     /// Bytes that decode in no supported encoding: the offset of the first bad byte in the
     /// file, and where the replacement character stands in `text`.
     pub invalid: Option<InvalidBytes>,
+    /// The bytes are not text in any encoding (binary data): the file is rejected.
+    pub not_text: Option<NotText>,
+    /// Another legacy encoding that decodes the bytes about as plausibly as `encoding`: the
+    /// guess between the two is doubtful.
+    pub rival: Option<&'static Encoding>,
+}
+
+/// Why a file is not text, and where the first sign of it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotText {
+    pub file_offset: usize,
+    /// Where that byte stands in the decoded text.
+    pub text_offset: usize,
+    pub kind: NotTextKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotTextKind {
+    /// A NUL byte in the first [`BINARY_PROBE_BYTES`] bytes.
+    NulByte,
+    /// Too many control characters and undecodable sequences.
+    Garbled { bad: usize, characters: usize },
+}
+
+/// How far a NUL byte is looked for (git's `buffer_is_binary` looks as far).
+pub const BINARY_PROBE_BYTES: usize = 8000;
+
+/// More bad characters than one in this many: not text.
+const GARBLED_ONE_IN: usize = 10;
+
+impl std::fmt::Display for NotText {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.kind {
+            NotTextKind::NulByte => write!(
+                formatter,
+                "a NUL byte at offset {}, as in binary data",
+                self.file_offset
+            ),
+            NotTextKind::Garbled { bad, characters } => write!(
+                formatter,
+                "{bad} of {characters} characters are control characters or undecodable bytes, \
+                 the first at offset {}",
+                self.file_offset
+            ),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,10 +102,16 @@ impl Decoded {
 /// Decode `bytes`. `language` is the site's `lang` (`zh-CN`, `zh-TW`, ...), used as a hint for
 /// short texts whose encoding is ambiguous.
 pub fn decode(bytes: &[u8], language: Option<&str>) -> Decoded {
-    let (text, encoding, bom, mut invalid) = decode_text(bytes, language);
+    let first = decode_text(bytes, language);
+    let (text, encoding, bom, mut invalid) = (first.text, first.encoding, first.bom, first.invalid);
+    let mut not_text = find_not_text(bytes, &text, encoding, bom, invalid);
+    // Normalising line endings removes one byte for each CRLF before an offset.
+    let crlf_before = |offset: usize| text[..offset].matches("\r\n").count();
     if let Some(invalid) = invalid.as_mut() {
-        // Normalising line endings removes one byte for each CRLF before the bad bytes.
-        invalid.text_offset -= text[..invalid.text_offset].matches("\r\n").count();
+        invalid.text_offset -= crlf_before(invalid.text_offset);
+    }
+    if let Some(not_text) = not_text.as_mut() {
+        not_text.text_offset -= crlf_before(not_text.text_offset);
     }
     let (text, crlf_lines, first_crlf) = normalise_line_endings(text);
     Decoded {
@@ -58,37 +121,199 @@ pub fn decode(bytes: &[u8], language: Option<&str>) -> Decoded {
         crlf_lines,
         first_crlf,
         invalid,
+        not_text,
+        rival: first.rival,
     }
 }
 
-fn decode_text(
-    bytes: &[u8],
-    language: Option<&str>,
-) -> (String, &'static Encoding, bool, Option<InvalidBytes>) {
+/// What [`decode_text`] makes of the bytes, before line endings are normalised.
+struct Text {
+    text: String,
+    encoding: &'static Encoding,
+    bom: bool,
+    invalid: Option<InvalidBytes>,
+    rival: Option<&'static Encoding>,
+}
+
+fn decode_text(bytes: &[u8], language: Option<&str>) -> Text {
+    let plain = |text: String, encoding, bom, invalid| Text {
+        text,
+        encoding,
+        bom,
+        invalid,
+        rival: None,
+    };
     if let Some((encoding, bom_length)) = Encoding::for_bom(bytes) {
         let rest = &bytes[bom_length..];
         if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(rest) {
-            return (text.into_owned(), encoding, true, None);
+            return plain(text.into_owned(), encoding, true, None);
         }
         let (text, invalid) = lossy_utf8_or_with(encoding, rest, bom_length);
-        return (text, encoding, true, Some(invalid));
+        return plain(text, encoding, true, Some(invalid));
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return (text.to_owned(), UTF_8, false, None);
+        return plain(text.to_owned(), UTF_8, false, None);
     }
     if mostly_utf8(bytes) {
         let (text, invalid) = lossy_utf8_or_with(UTF_8, bytes, 0);
-        return (text, UTF_8, false, Some(invalid));
+        return plain(text, UTF_8, false, Some(invalid));
     }
     for encoding in legacy_candidates(bytes, language) {
-        if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes) {
-            if !has_stray_controls(&text) {
-                return (text.into_owned(), encoding, false, None);
-            }
+        if let Some(text) = decode_cleanly(encoding, bytes) {
+            return second_opinion(encoding, text, bytes);
         }
     }
     let (text, invalid) = lossy_utf8_or_with(UTF_8, bytes, 0);
-    (text, UTF_8, false, Some(invalid))
+    plain(text, UTF_8, false, Some(invalid))
+}
+
+/// The text in `encoding`, when the bytes are valid in it and hold no stray control character.
+fn decode_cleanly(encoding: &'static Encoding, bytes: &[u8]) -> Option<String> {
+    let text = encoding.decode_without_bom_handling_and_without_replacement(bytes)?;
+    (!has_stray_controls(&text)).then(|| text.into_owned())
+}
+
+/// How much higher a rival's rate of common characters must be to override the first guess,
+/// and how close the two must be for the guess to count as doubtful.
+const CLEARLY_BETTER: f64 = 0.1;
+
+/// GBK and Big5 bytes often decode without error in the other encoding. The first guess (the
+/// language hint's) stands unless the other decoding reads clearly more like Chinese.
+fn second_opinion(first: &'static Encoding, text: String, bytes: &[u8]) -> Text {
+    let other = match first.name() {
+        "GBK" | "gb18030" => BIG5,
+        "Big5" => GB18030,
+        _ => {
+            return Text {
+                text,
+                encoding: first,
+                bom: false,
+                invalid: None,
+                rival: None,
+            }
+        }
+    };
+    let Some(other_text) = decode_cleanly(other, bytes) else {
+        return Text {
+            text,
+            encoding: first,
+            bom: false,
+            invalid: None,
+            rival: None,
+        };
+    };
+    let (first_rate, other_rate) = (common_chinese_rate(&text), common_chinese_rate(&other_text));
+    let (text, encoding, rival) = if other_rate > first_rate + CLEARLY_BETTER {
+        (other_text, other, None)
+    } else if first_rate > other_rate + CLEARLY_BETTER {
+        (text, first, None)
+    } else {
+        (text, first, Some(other))
+    };
+    Text {
+        text,
+        encoding,
+        bom: false,
+        invalid: None,
+        rival,
+    }
+}
+
+/// How many characters are looked at to rate a decoding.
+const RATED_CHARACTERS: usize = 4000;
+
+/// The share of non-ASCII characters that are common Chinese characters: GB2312 level 1 (the
+/// 3,755 most used simplified characters) or Big5's 5,401 frequent characters. A right
+/// decoding scores near 1; GBK read as Big5 or the reverse scores about half of that.
+fn common_chinese_rate(text: &str) -> f64 {
+    let mut rated = 0usize;
+    let mut common = 0usize;
+    for character in text
+        .chars()
+        .filter(|character| !character.is_ascii())
+        .take(RATED_CHARACTERS)
+    {
+        rated += 1;
+        if is_common_chinese(character) {
+            common += 1;
+        }
+    }
+    if rated == 0 {
+        return 0.0;
+    }
+    common as f64 / rated as f64
+}
+
+fn is_common_chinese(character: char) -> bool {
+    let mut buffer = [0u8; 4];
+    let text = character.encode_utf8(&mut buffer);
+    let two_bytes = |encoding: &'static Encoding| -> Option<u16> {
+        let (bytes, _, unmappable) = encoding.encode(text);
+        match (unmappable, bytes.as_ref()) {
+            (false, [lead, trail]) => Some(u16::from_be_bytes([*lead, *trail])),
+            _ => None,
+        }
+    };
+    let gb2312_level_1 =
+        two_bytes(GBK).is_some_and(|code| (0xB0A1..=0xD7F9).contains(&code) && code & 0xFF >= 0xA1);
+    gb2312_level_1 || two_bytes(BIG5).is_some_and(|code| (0xA440..=0xC67E).contains(&code))
+}
+
+/// The first sign that `bytes` are not text at all, if there is one.
+fn find_not_text(
+    bytes: &[u8],
+    text: &str,
+    encoding: &'static Encoding,
+    bom: bool,
+    invalid: Option<InvalidBytes>,
+) -> Option<NotText> {
+    if encoding == UTF_8 {
+        let start = if bom { 3 } else { 0 };
+        let content = bytes.get(start..).unwrap_or_default();
+        let probe = &content[..content.len().min(BINARY_PROBE_BYTES)];
+        if let Some(position) = probe.iter().position(|byte| *byte == 0) {
+            return Some(NotText {
+                file_offset: start + position,
+                text_offset: String::from_utf8_lossy(&content[..position]).len(),
+                kind: NotTextKind::NulByte,
+            });
+        }
+    }
+    let is_bad = |character: char| {
+        character.is_control() && !matches!(character, '\t' | '\n' | '\r' | '\u{c}')
+    };
+    let controls = text.chars().filter(|character| is_bad(*character)).count();
+    let bad = controls + invalid.map_or(0, |invalid| invalid.count);
+    let characters = text.chars().count();
+    if bad == 0 || bad * GARBLED_ONE_IN <= characters {
+        return None;
+    }
+    let first_control = text
+        .char_indices()
+        .find(|(_, character)| is_bad(*character))
+        .map(|(offset, _)| offset);
+    let (file_offset, text_offset) = match (first_control, invalid) {
+        (Some(control), Some(invalid)) if invalid.text_offset < control => {
+            (invalid.file_offset, invalid.text_offset)
+        }
+        (Some(control), _) => {
+            let before = &text[..control];
+            let before = if encoding.name().starts_with("UTF-16") {
+                before.encode_utf16().count() * 2
+            } else {
+                encoding.encode(before).0.len()
+            };
+            let bom_length = Encoding::for_bom(bytes).map_or(0, |(_, length)| length);
+            (before + if bom { bom_length } else { 0 }, control)
+        }
+        (None, Some(invalid)) => (invalid.file_offset, invalid.text_offset),
+        (None, None) => (0, 0),
+    };
+    Some(NotText {
+        file_offset,
+        text_offset,
+        kind: NotTextKind::Garbled { bad, characters },
+    })
 }
 
 /// A UTF-8 file with a few corrupt bytes must be reported as such, not decoded as GBK mojibake:
@@ -255,6 +480,60 @@ mod tests {
         let decoded = decode(&bytes, Some("zh-TW"));
         assert_eq!(decoded.encoding, BIG5);
         assert!(decoded.text.contains("臺灣新聞"));
+    }
+
+    #[test]
+    fn big5_text_wins_over_a_simplified_chinese_hint() {
+        let (bytes, _, _) = BIG5
+            .encode("---\ntitle: 臺灣新聞報導\n---\n這是一篇測試文章的內容，說明圖書館開放時間。");
+        let decoded = decode(&bytes, Some("zh-CN"));
+        assert_eq!(decoded.encoding, BIG5);
+        assert_eq!(decoded.rival, None);
+        assert!(decoded.text.contains("圖書館開放時間"));
+    }
+
+    #[test]
+    fn common_characters_are_rated() {
+        assert_eq!(common_chinese_rate("图书馆開放"), 1.0);
+        assert_eq!(common_chinese_rate("abc"), 0.0);
+        // Rare characters and kana are not common Chinese.
+        assert_eq!(common_chinese_rate("龘ぁ"), 0.0);
+    }
+
+    #[test]
+    fn binary_data_is_not_text() {
+        let decoded = decode(b"\x7fELF\x02\x01\x01\x00\xff\xfe", None);
+        let not_text = decoded.not_text.expect("an ELF header is not text");
+        assert_eq!(not_text.kind, NotTextKind::NulByte);
+        assert_eq!(not_text.file_offset, 7);
+        assert_eq!(
+            &decoded.text[not_text.text_offset..not_text.text_offset + 1],
+            "\0"
+        );
+        // A NUL past the probe is not looked for.
+        let mut late = "新闻".repeat(BINARY_PROBE_BYTES).into_bytes();
+        late.push(0);
+        assert_eq!(decode(&late, None).not_text, None);
+        // UTF-16 with a byte order mark has NUL bytes and is text.
+        let decoded = decode(b"\xff\xfea\x00b\x00", None);
+        assert_eq!(decoded.text, "ab");
+        assert_eq!(decoded.not_text, None);
+    }
+
+    #[test]
+    fn a_few_control_characters_are_text_many_are_not() {
+        let few = "line\u{1b}[0m one\nline two\nline three\n";
+        assert_eq!(decode(few.as_bytes(), None).not_text, None);
+        let many = "a\u{1}\r\nb\u{2}".repeat(3);
+        let not_text = decode(many.as_bytes(), None).not_text.expect("garbled");
+        assert_eq!(
+            not_text.kind,
+            NotTextKind::Garbled {
+                bad: 6,
+                characters: 18
+            }
+        );
+        assert_eq!(not_text.file_offset, 1);
     }
 
     #[test]

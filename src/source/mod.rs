@@ -1,18 +1,22 @@
 //! Source: find the files of an archive, read their bytes, decode them, and find the Jekyll
 //! site (`_config.yml`) each belongs to.
 //!
-//! Walking skips `_site`, `.git`, `node_modules`, hidden files and what `.gitignore` excludes,
-//! and keeps `.md .markdown .html .htm`; a file named explicitly is read whatever its name.
+//! Walking follows symlinks (a symlink loop or a dangling link is noted, not followed), skips
+//! `_site`, `.git`, `node_modules`, hidden files and what `.gitignore` excludes, and keeps
+//! `.md .markdown .html .htm`; a file named explicitly is read whatever its name. Every file
+//! the walk meets and does not read is listed in [`Archive::skipped`] with the reason (a
+//! skipped directory is listed once, not file by file), so nothing vanishes silently.
 //! This module does not parse posts.
 
 mod decode;
 mod site;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-pub use decode::{decode, Decoded, InvalidBytes};
+pub use decode::{decode, Decoded, InvalidBytes, NotText, NotTextKind, BINARY_PROBE_BYTES};
 pub use site::{Site, SiteProblem};
 
 /// Extensions of the files a directory walk keeps.
@@ -23,6 +27,9 @@ pub const SKIPPED_DIRECTORIES: &[&str] = &["_site", ".git", "node_modules"];
 
 /// The display name of standard input.
 pub const STDIN_PATH: &str = "<stdin>";
+
+/// The file a walk reads as the site's settings rather than as a post.
+const SITE_CONFIG: &str = "_config.yml";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {
@@ -47,19 +54,80 @@ pub struct Archive {
     pub sites: Vec<Site>,
     /// Paths that could not be walked or do not exist, with the reason.
     pub unreadable: Vec<(String, String)>,
+    /// What the walk met and did not read, sorted by path. A directory's path ends in `/`.
+    pub skipped: Vec<SkippedFile>,
+}
+
+/// A file or directory a walk met and did not read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedFile {
+    /// The path as shown to the user; a directory's ends in `/`.
+    pub path: String,
+    pub reason: SkipReason,
+}
+
+/// Why a walk did not read a file or enter a directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SkipReason {
+    /// `_site`, `.git`, `node_modules`.
+    ToolDirectory,
+    /// The name starts with a dot.
+    Hidden,
+    /// Excluded by a `.gitignore` (or `.ignore`) file.
+    Ignored,
+    /// A file whose extension is not one of [`POST_EXTENSIONS`].
+    NotAPost,
+    /// A device, FIFO or socket: reading it could block forever.
+    NotARegularFile,
+    /// A symlink to a directory that contains it.
+    SymlinkLoop { ancestor: String },
+    /// A symlink whose target does not exist.
+    DanglingSymlink,
+    /// A file already found under another path, through a symlink.
+    SameFile { first: String },
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::ToolDirectory => {
+                formatter.write_str("a build or tool directory, not walked")
+            }
+            SkipReason::Hidden => formatter.write_str("hidden (the name starts with a dot)"),
+            SkipReason::Ignored => formatter.write_str("ignored by .gitignore"),
+            SkipReason::NotAPost => formatter.write_str(
+                "not a post (only .md, .markdown, .html and .htm files are read; name the file to read it)",
+            ),
+            SkipReason::NotARegularFile => {
+                formatter.write_str("not a regular file (a device, FIFO or socket)")
+            }
+            SkipReason::SymlinkLoop { ancestor } => {
+                write!(formatter, "a symlink loop: it leads back to \"{ancestor}\"")
+            }
+            SkipReason::DanglingSymlink => {
+                formatter.write_str("a dangling symlink: its target does not exist")
+            }
+            SkipReason::SameFile { first } => {
+                write!(formatter, "the same file as \"{first}\", found through a symlink")
+            }
+        }
+    }
 }
 
 /// Find every file the given paths stand for. `-` is standard input.
 pub fn discover(paths: &[PathBuf]) -> Archive {
     let mut archive = Archive::default();
     let mut files: Vec<(Origin, String)> = Vec::new();
+    let mut through_symlink = false;
     for path in paths {
         if path.as_os_str() == "-" {
             files.push((Origin::Stdin, STDIN_PATH.to_owned()));
             continue;
         }
         match std::fs::metadata(path) {
-            Ok(metadata) if metadata.is_dir() => walk(path, &mut files, &mut archive.unreadable),
+            Ok(metadata) if metadata.is_dir() => {
+                through_symlink |= walk(path, &mut files, &mut archive);
+            }
             Ok(_) => files.push((Origin::File(path.clone()), display(path))),
             Err(error) => archive
                 .unreadable
@@ -68,6 +136,9 @@ pub fn discover(paths: &[PathBuf]) -> Archive {
     }
     files.sort_by(|a, b| a.1.cmp(&b.1));
     files.dedup_by(|a, b| a.1 == b.1);
+    if through_symlink {
+        files = without_second_paths(files, &mut archive.skipped);
+    }
 
     let mut site_finder = SiteFinder::default();
     for (origin, path) in files {
@@ -79,52 +150,154 @@ pub fn discover(paths: &[PathBuf]) -> Archive {
         archive.inputs.push(Input { origin, path, site });
     }
     archive.unreadable.sort();
+    archive.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    archive.skipped.dedup_by(|a, b| a.path == b.path);
     archive
 }
 
-fn walk(root: &Path, files: &mut Vec<(Origin, String)>, unreadable: &mut Vec<(String, String)>) {
-    let walker = ignore::WalkBuilder::new(root)
-        .require_git(false)
-        .filter_entry(|entry| {
-            let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
-            !(is_dir
-                && entry.depth() > 0
-                && SKIPPED_DIRECTORIES
-                    .iter()
-                    .any(|skip| entry.file_name() == *skip))
-        })
-        .build();
-    for entry in walker {
-        match entry {
-            Ok(entry) => {
-                if !entry.file_type().is_some_and(|kind| kind.is_file()) {
-                    continue;
-                }
-                let keep = entry
-                    .path()
-                    .extension()
-                    .and_then(|extension| extension.to_str())
-                    .is_some_and(|extension| {
-                        POST_EXTENSIONS
-                            .iter()
-                            .any(|known| extension.eq_ignore_ascii_case(known))
-                    });
-                if keep {
-                    files.push((
-                        Origin::File(entry.path().to_path_buf()),
-                        display(entry.path()),
-                    ));
-                }
-            }
-            Err(error) => {
-                let path = match &error {
-                    ignore::Error::WithPath { path, .. } => display(path),
-                    _ => display(root),
-                };
-                unreadable.push((path, error.to_string()));
+/// A file reached twice (a symlink to a post beside it, or two paths into one folder) is read
+/// once, under the first path in sorted order; the others are skipped, naming it.
+fn without_second_paths(
+    files: Vec<(Origin, String)>,
+    skipped: &mut Vec<SkippedFile>,
+) -> Vec<(Origin, String)> {
+    let mut first_path: HashMap<PathBuf, String> = HashMap::new();
+    let mut kept = Vec::with_capacity(files.len());
+    for (origin, path) in files {
+        let Origin::File(file) = &origin else {
+            kept.push((origin, path));
+            continue;
+        };
+        // A file that cannot be resolved is kept: reading it reports why.
+        let Ok(canonical) = file.canonicalize() else {
+            kept.push((origin, path));
+            continue;
+        };
+        match first_path.get(&canonical) {
+            Some(first) => skipped.push(SkippedFile {
+                path,
+                reason: SkipReason::SameFile {
+                    first: first.clone(),
+                },
+            }),
+            None => {
+                first_path.insert(canonical, path.clone());
+                kept.push((origin, path));
             }
         }
     }
+    kept
+}
+
+/// Walk a directory: the posts go to `files`, what is not read to `archive.skipped`, what
+/// cannot be walked to `archive.unreadable`. True when a symlink was followed.
+///
+/// `ignore`'s walker decides what is kept (it knows `.gitignore` and hidden files); a second,
+/// unfiltered walk meets everything, so what the first one left out can be named with the
+/// reason. Both follow symlinks, and both report a symlink loop as an error instead of
+/// following it.
+fn walk(root: &Path, files: &mut Vec<(Origin, String)>, archive: &mut Archive) -> bool {
+    let kept: HashSet<PathBuf> = ignore::WalkBuilder::new(root)
+        .require_git(false)
+        .follow_links(true)
+        .filter_entry(|entry| {
+            let is_directory = entry.file_type().is_some_and(|kind| kind.is_dir());
+            !(is_directory && entry.depth() > 0 && is_tool_directory(entry.path()))
+        })
+        .build()
+        .filter_map(Result::ok)
+        .map(ignore::DirEntry::into_path)
+        .collect();
+
+    let mut through_symlink = false;
+    let mut skipped = Vec::new();
+    let mut skip = |path: &Path, directory: bool, reason: SkipReason| {
+        let mut path = display(path);
+        if directory {
+            path.push('/');
+        }
+        skipped.push(SkippedFile { path, reason });
+    };
+    let mut entries = walkdir::WalkDir::new(root).follow_links(true).into_iter();
+    while let Some(entry) = entries.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().unwrap_or(root).to_path_buf();
+                if let Some(ancestor) = error.loop_ancestor() {
+                    through_symlink = true;
+                    let ancestor = display(ancestor);
+                    skip(&path, false, SkipReason::SymlinkLoop { ancestor });
+                } else if is_dangling_symlink(&path) {
+                    skip(&path, false, SkipReason::DanglingSymlink);
+                } else {
+                    let reason = error
+                        .io_error()
+                        .map_or_else(|| error.to_string(), describe_io);
+                    archive.unreadable.push((display(&path), reason));
+                }
+                continue;
+            }
+        };
+        through_symlink |= entry.path_is_symlink();
+        if entry.depth() == 0 {
+            continue;
+        }
+        let path = entry.path();
+        let is_directory = entry.file_type().is_dir();
+        if is_directory && is_tool_directory(path) {
+            skip(path, true, SkipReason::ToolDirectory);
+            entries.skip_current_dir();
+            continue;
+        }
+        if !kept.contains(path) {
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            let reason = if hidden {
+                SkipReason::Hidden
+            } else {
+                SkipReason::Ignored
+            };
+            skip(path, is_directory, reason);
+            if is_directory {
+                entries.skip_current_dir();
+            }
+            continue;
+        }
+        if is_directory {
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            skip(path, false, SkipReason::NotARegularFile);
+        } else if !has_post_extension(path) {
+            if entry.file_name() != SITE_CONFIG {
+                skip(path, false, SkipReason::NotAPost);
+            }
+        } else {
+            files.push((Origin::File(path.to_path_buf()), display(path)));
+        }
+    }
+    archive.skipped.append(&mut skipped);
+    through_symlink
+}
+
+fn is_tool_directory(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| SKIPPED_DIRECTORIES.iter().any(|skip| name == *skip))
+}
+
+fn has_post_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| {
+            POST_EXTENSIONS
+                .iter()
+                .any(|known| extension.eq_ignore_ascii_case(known))
+        })
+}
+
+fn is_dangling_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.file_type().is_symlink())
+        && std::fs::metadata(path).is_err()
 }
 
 /// Find the nearest `_config.yml` above each directory, reading each one once.

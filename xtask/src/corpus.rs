@@ -62,7 +62,7 @@ pub const SUMMARY_FILE: &str = "xtask/corpus-summary.json";
 pub const DEFAULT_CORPUS: &str = "../shared/corpus";
 
 /// The version of the linter's JSON output this task reads.
-const JSON_VERSION: u64 = 1;
+const JSON_VERSION: u64 = 2;
 
 #[derive(Debug, Default)]
 struct Options {
@@ -212,7 +212,7 @@ fn lint_archive(binary: &Path, archive: &Path) -> DynResult<Value> {
     summarise(&report, exit_code, archive)
 }
 
-/// The summary of one archive from the linter's JSON report (contract version 1).
+/// The summary of one archive from the linter's JSON report (contract version 2).
 fn summarise(report: &Value, exit_code: i32, archive: &Path) -> DynResult<Value> {
     if report["version"].as_u64() != Some(JSON_VERSION) {
         return Err(format!(
@@ -226,7 +226,12 @@ fn summarise(report: &Value, exit_code: i32, archive: &Path) -> DynResult<Value>
         .ok_or("the JSON report has no `files` list")?;
     let archive_prefix = format!("{}/", archive.display());
 
-    let mut by_status = BTreeMap::from([("linted".to_owned(), 0), ("unreadable".to_owned(), 0)]);
+    let mut by_status = BTreeMap::from([
+        ("linted".to_owned(), 0),
+        ("rejected".to_owned(), 0),
+        ("skipped".to_owned(), 0),
+        ("unreadable".to_owned(), 0),
+    ]);
     let mut by_encoding: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_code: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_severity = BTreeMap::from([
@@ -274,8 +279,10 @@ fn summarise(report: &Value, exit_code: i32, archive: &Path) -> DynResult<Value>
     // The report's own summary must agree with its file list.
     let totals = &report["summary"];
     let expected = [
-        ("files", files.len() as u64),
+        ("files", files.len() as u64 - by_status["skipped"]),
         ("unreadable", by_status["unreadable"]),
+        ("rejected", by_status["rejected"]),
+        ("skipped", by_status["skipped"]),
         ("errors", by_severity["error"]),
         ("warnings", by_severity["warning"]),
         ("infos", by_severity["info"]),
@@ -629,8 +636,9 @@ mod tests {
     #[test]
     fn a_report_is_summarised_and_checked() {
         let report = json!({
-            "version": 1,
-            "summary": {"files": 2, "unreadable": 1, "errors": 1, "warnings": 0, "infos": 0},
+            "version": 2,
+            "summary": {"files": 2, "unreadable": 1, "rejected": 0, "skipped": 0,
+                        "errors": 1, "warnings": 0, "infos": 0},
             "files": [
                 {"path": "_posts/a.md", "status": "linted", "reason": null, "encoding": "UTF-8",
                  "diagnostics": [{"code": "FM010", "name": "invalid-date", "severity": "error",
@@ -641,7 +649,10 @@ mod tests {
         });
         let summary = summarise(&report, 2, Path::new("/corpus/x")).unwrap();
         assert_eq!(summary["by_code"], json!({"FM010 invalid-date": 1}));
-        assert_eq!(summary["by_status"], json!({"linted": 1, "unreadable": 1}));
+        assert_eq!(
+            summary["by_status"],
+            json!({"linted": 1, "rejected": 0, "skipped": 0, "unreadable": 1})
+        );
         assert_eq!(summary["by_encoding"], json!({"(not read)": 1, "UTF-8": 1}));
         assert_eq!(summary["findings"], json!({"_posts/a.md": ["FM010 4:7"]}));
         assert_eq!(
@@ -657,8 +668,9 @@ mod tests {
     #[test]
     fn exit_code_2_needs_an_unreadable_file() {
         let report = json!({
-            "version": 1,
-            "summary": {"files": 0, "unreadable": 0, "errors": 0, "warnings": 0, "infos": 0},
+            "version": 2,
+            "summary": {"files": 0, "unreadable": 0, "rejected": 0, "skipped": 0,
+                        "errors": 0, "warnings": 0, "infos": 0},
             "files": []
         });
         assert!(summarise(&report, 0, Path::new("/x")).is_ok());

@@ -5,8 +5,10 @@ mod duplicate_body;
 mod duplicate_post;
 mod kramdown_attribute_list;
 mod liquid_tag;
+mod oversized_post;
 
 pub use duplicate_body::DuplicateBody;
 pub use duplicate_post::DuplicatePost;
 pub use kramdown_attribute_list::KramdownAttributeList;
 pub use liquid_tag::LiquidTag;
+pub use oversized_post::OversizedPost;

@@ -14,6 +14,11 @@ static META: RuleMeta = RuleMeta {
 Reports a file that is not UTF-8 and was decoded from a legacy encoding (GB18030/GBK, Big5,
 Shift_JIS, EUC-KR, ...), naming the encoding that was detected.
 
+GBK and Big5 bytes often decode without error in the other encoding, as mojibake. The site's
+`lang` orders the guesses, but the decoding whose text has clearly more common Chinese
+characters wins; when the two are about as plausible (a short text), the message says the
+guess is doubtful and names both.
+
 ## Why is this bad?
 Jekyll reads posts as UTF-8: the post is published as mojibake or the build fails. Detection
 of legacy encodings is a guess; a short text may be guessed wrong.
@@ -36,9 +41,24 @@ impl Rule for LegacyEncoding {
             return;
         }
         let name = post.source.encoding.name();
-        out.push(
-            Finding::new(0..0, format!("file is encoded in {name}, not UTF-8"))
+        let finding = match post.source.rival {
+            None => Finding::new(0..0, format!("file is encoded in {name}, not UTF-8"))
                 .with_help(format!("convert it: iconv -f {name} -t UTF-8")),
-        );
+            Some(rival) => {
+                let rival = rival.name();
+                Finding::new(
+                    0..0,
+                    format!(
+                        "file is probably encoded in {name}, not UTF-8 (a doubtful guess: \
+                         {rival} decodes it about as well)"
+                    ),
+                )
+                .with_help(format!(
+                    "compare `iconv -f {name} -t UTF-8` with `iconv -f {rival} -t UTF-8`, and \
+                     convert it with the one that reads right"
+                ))
+            }
+        };
+        out.push(finding);
     }
 }

@@ -1,4 +1,5 @@
-//! ENC002 undecodable-bytes: bytes that decode in no supported encoding.
+//! ENC002 undecodable-bytes: bytes that decode in no supported encoding, or a file that is not
+//! text at all (then it is rejected: see `source::NotText`).
 
 use crate::diagnostic::{Finding, Severity};
 use crate::lint::{Context, Rule, RuleMeta};
@@ -15,15 +16,23 @@ Reports a file with byte sequences that are neither UTF-8 nor any legacy encodin
 recognises, with the byte offset of the first one. The rest of the file is still linted, with
 U+FFFD standing for the bad bytes.
 
+A file that is not text at all is rejected: it is never exported or sanitized, and this is
+the only rule that looks at it. A file is not text when a NUL byte appears in its first 8,000
+bytes (the test git and grep use; no text encoding but UTF-16 has NUL bytes, and UTF-16 is
+read only with a byte order mark), or when more than one character in ten is a control
+character or an undecodable sequence.
+
 ## Why is this bad?
 The bytes are lost in every output; usually the file was truncated or corrupted in transfer, or
 two encodings were mixed in one file.
 
 ## Example
-A UTF-8 post with a stray `0xFF` byte in the middle of a sentence.
+A UTF-8 post with a stray `0xFF` byte in the middle of a sentence; an image or a program saved
+as `_posts/2020-01-02-x.md`.
 
 ## How to fix
-Look at the bytes (`xxd -s OFFSET -l 16 post.md`) and restore the text from the source.",
+Look at the bytes (`xxd -s OFFSET -l 16 post.md`) and restore the text from the source. Move
+a binary file out of the archive; convert a UTF-16 file without a byte order mark to UTF-8.",
     default_severity: Severity::Error,
 };
 
@@ -33,6 +42,20 @@ impl Rule for UndecodableBytes {
     }
 
     fn check(&self, post: &Post, _context: &Context<'_>, out: &mut Vec<Finding>) {
+        if let Some(not_text) = post.source.not_text {
+            let at = not_text.text_offset.min(post.text().len());
+            let width = post.text()[at..].chars().next().map_or(0, char::len_utf8);
+            out.push(
+                Finding::new(at..at + width, format!("not a text file: {not_text}")).with_help(
+                    format!(
+                        "the file is rejected: move it out of the archive if it is an image or \
+                         a program, or inspect it with `xxd -s {} -l 16` and restore the text",
+                        not_text.file_offset
+                    ),
+                ),
+            );
+            return;
+        }
         let Some(invalid) = post.source.invalid else {
             return;
         };
