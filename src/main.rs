@@ -16,7 +16,7 @@ fn main() -> ExitCode {
                 message.push_str(&format!(": {cause}"));
                 source = cause.source();
             }
-            eprintln!("{message}");
+            eprintln!("{}", newsbundle::report::escape_control(&message));
             ExitCode::from(2)
         }
     }

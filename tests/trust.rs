@@ -910,3 +910,36 @@ proptest! {
         prop_assert!(leftovers(&work).is_empty(), "{:?} left {:?}", args, leftovers(&work));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 14: what convert, bundle and sanitize print cannot drive the terminal
+
+#[test]
+fn control_characters_in_paths_are_escaped_in_messages() {
+    let temp = tempfile::tempdir().unwrap();
+    site(temp.path());
+    // A file name that would retitle the terminal, and a binary file beside it.
+    write(
+        temp.path(),
+        "site/_posts/2022-04-02-t\u{1b}]0;owned\u{7}.md",
+        "---\ntitle: 标题\ndate: 2022-04-02 08:00:00 +0800\n---\n\n正文。\n",
+    );
+    std::fs::write(
+        temp.path().join("site/_posts/2022-04-03-\u{1b}[2Jbinary.md"),
+        b"\x7fELF\x02\x01\x01\x00\x00\x00",
+    )
+    .unwrap();
+    for args in [
+        &["bundle", "site", "-o", "out", "-v"][..],
+        &["sanitize", "site", "-o", "clean"][..],
+    ] {
+        let run = run_in(temp.path(), args);
+        assert_eq!(run.code, 1, "{args:?}: one file rejected: {}", run.render());
+        assert!(!run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{7}'), "{args:?}: {:?}", run.stderr);
+        assert!(
+            run.stderr.contains("2022-04-03-\\u{1b}[2Jbinary.md: not a text file"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}

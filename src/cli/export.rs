@@ -77,7 +77,7 @@ pub(crate) fn run_export(
         guard.add(&site.root);
     }
     for rejected in &export.rejected {
-        progress.suspend(|| eprintln!("error: rejected {}: {}", rejected.path, rejected.reason));
+        progress.suspend(|| say!("error: rejected {}: {}", rejected.path, rejected.reason));
     }
     let tally = Tally {
         processed: export.posts.len(),
@@ -132,7 +132,7 @@ pub(crate) fn run_export(
                 },
             )?;
             for note in &staging.notes {
-                progress.suspend(|| eprintln!("note: {note}"));
+                progress.suspend(|| say!("note: {note}"));
             }
             write_staged(&export, &options, exporter.as_deref(), staging)
         }
@@ -143,18 +143,18 @@ pub(crate) fn run_export(
 
     if args.verbose {
         for skipped in &export.skipped {
-            eprintln!("skipped {}: {}", skipped.path, skipped.reason);
+            say!("skipped {}: {}", skipped.path, skipped.reason);
         }
         for file in &written.files {
-            eprintln!("wrote {}", file.display());
+            say!("wrote {}", file.display());
         }
     }
     for file in &written.deleted {
-        eprintln!("warning: deleted {file}, which newsbundle did not write (--force)");
+        say!("warning: deleted {file}, which newsbundle did not write (--force)");
     }
     for file in &written.stale {
         if !args.quiet {
-            eprintln!(
+            say!(
                 "note: removed {}, a volume of an earlier run of this book",
                 file.display()
             );
@@ -173,7 +173,7 @@ pub(crate) fn run_export(
         } else {
             output.display().to_string()
         };
-        eprintln!(
+        say!(
             "exported {} post{} to {destination}{}{}",
             export.posts.len(),
             if export.posts.len() == 1 { "" } else { "s" },

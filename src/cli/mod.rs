@@ -4,6 +4,14 @@
 //! `completions.rs` (`completions`, `man`).
 
 mod completions;
+/// `eprintln!` for lines that may hold user-controlled text (paths, titles, reasons): every
+/// control character is escaped, so a file name cannot retitle or clear the terminal.
+macro_rules! say {
+    ($($argument:tt)*) => {
+        eprintln!("{}", $crate::report::escape_control(&format!($($argument)*)))
+    };
+}
+
 mod export;
 mod lint;
 mod rules;

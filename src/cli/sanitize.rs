@@ -102,7 +102,7 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
         ..Tally::default()
     };
     for (path, reason) in &archive.unreadable {
-        eprintln!("error: cannot read {path}: {reason}");
+        say!("error: cannot read {path}: {reason}");
         tally.rejected += 1;
     }
     let mut cleaned = Vec::with_capacity(results.len());
@@ -110,7 +110,7 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
         match result {
             Ok(done) => cleaned.push(done),
             Err(message) => {
-                eprintln!("error: {message}");
+                say!("error: {message}");
                 tally.rejected += 1;
             }
         }
@@ -141,16 +141,16 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
                 },
             )?;
             for note in &staging.notes {
-                eprintln!("note: {note}");
+                say!("note: {note}");
             }
             let written = write_documents(&cleaned, &staging.destination())?;
             let deleted = staging.commit_directory(&written)?;
             for file in deleted {
-                eprintln!("warning: deleted {file}, which newsbundle did not write (--force)");
+                say!("warning: deleted {file}, which newsbundle did not write (--force)");
             }
             let pages = cleaned.iter().filter(|file| file.page).count();
             let posts = cleaned.len() - pages;
-            eprintln!(
+            say!(
                 "sanitized {posts} post{}{} into {}",
                 if posts == 1 { "" } else { "s" },
                 match pages {
@@ -180,7 +180,7 @@ fn write_documents(cleaned: &[Cleaned], directory: &Path) -> Result<Vec<PathBuf>
             counter += 1;
         }
         if name != first {
-            eprintln!(
+            say!(
                 "note: {} is written as {name}: {first} is already {}'s",
                 file.path,
                 taken[&first.to_lowercase()]
