@@ -225,9 +225,18 @@ fn write_staged(
         destination: &destination,
     };
     let written = match exporter {
-        Some(exporter) => exporter.export(&context)?,
-        None => export::bundle::write(export, options, &destination)?,
+        Some(exporter) => exporter.export(&context),
+        None => export::bundle::write(export, options, &destination),
     };
+    let one_file = exporter.is_some_and(|exporter| exporter.name() != "markdown");
+    let written = written.map_err(|error| match one_file {
+        // The file and its volumes sit in the staging directory, beside where they will go.
+        true => error.shown_under(
+            destination.parent().unwrap_or(&destination),
+            user.parent().unwrap_or(Path::new("")),
+        ),
+        false => error.shown_under(&destination, &user),
+    })?;
     let shown = |file: &PathBuf| user.join(file.strip_prefix(&destination).unwrap_or(file));
     match exporter {
         Some(exporter) if exporter.name() != "markdown" => {

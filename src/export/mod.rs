@@ -170,6 +170,23 @@ pub enum ExportError {
     },
 }
 
+impl ExportError {
+    /// The error with a path under `temporary` shown under `shown` instead: exporters write
+    /// into a staging directory, but the user should read the path they gave.
+    pub fn shown_under(self, temporary: &Path, shown: &Path) -> ExportError {
+        match self {
+            ExportError::Output(OutputError::Write { path, reason }) => {
+                let path = match Path::new(&path).strip_prefix(temporary) {
+                    Ok(rest) => shown.join(rest).display().to_string(),
+                    Err(_) => path,
+                };
+                ExportError::Output(OutputError::Write { path, reason })
+            }
+            other => other,
+        }
+    }
+}
+
 /// What an exporter wrote: the files, and where each post went. The manifest is made from
 /// this, never by guessing from names.
 #[derive(Debug, Default)]
@@ -355,4 +372,22 @@ fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(bytes);
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_show_the_users_path_not_the_staging_one() {
+        let error = ExportError::Output(OutputError::Write {
+            path: "/data/.out.newsbundle-42/new/posts/_posts/a.md".to_owned(),
+            reason: "no space left on device".to_owned(),
+        });
+        let shown = error.shown_under(Path::new("/data/.out.newsbundle-42/new"), Path::new("out"));
+        assert_eq!(
+            shown.to_string(),
+            "cannot write out/posts/_posts/a.md: no space left on device"
+        );
+    }
 }
