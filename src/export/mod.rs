@@ -14,6 +14,7 @@
 pub mod bundle;
 pub mod epub;
 pub mod json;
+pub mod language;
 pub mod markdown;
 
 use std::collections::HashMap;

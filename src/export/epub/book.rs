@@ -101,11 +101,15 @@ impl<'a> Book<'a> {
             let groups = groups_of(post, options.group_by, labels, &mut first_category_label);
             posts.push(PostPlan {
                 title: post_title(post, labels),
-                language: post
-                    .language
-                    .as_deref()
-                    .and_then(language_tag)
-                    .unwrap_or_else(|| language.clone()),
+                language: super::super::language::of_post(
+                    post.post
+                        .front_matter
+                        .lang
+                        .as_deref()
+                        .and_then(language_tag),
+                    post.body.text(),
+                    &language,
+                ),
                 page_url: location.map(|location| location.url),
                 site_key,
                 root,
