@@ -129,6 +129,11 @@ pub struct ExportOptions {
     pub title: Option<String>,
     /// Book language; default: the site's `lang`, else the most common post `lang`, else `und`.
     pub language: Option<String>,
+    /// Book author (`dc:creator`); default: the site's `author`.
+    pub author: Option<String>,
+    /// Book identifier (`dc:identifier`); default: a UUID v5 of the site's `url` (else its
+    /// title), so a growing archive stays the same book in a reader's library.
+    pub identifier: Option<String>,
     pub group_by: GroupBy,
     /// A book holds at most this many posts; more make volumes. Default 2,000.
     pub max_posts_per_volume: usize,
@@ -143,6 +148,8 @@ impl Default for ExportOptions {
         ExportOptions {
             title: None,
             language: None,
+            author: None,
+            identifier: None,
             group_by: GroupBy::default(),
             max_posts_per_volume: 2_000,
             layout: Layout::default(),
