@@ -13,6 +13,7 @@ use thiserror::Error;
 
 use crate::diagnostic::Severity;
 use crate::lint::registry;
+use crate::source::LineIndex;
 
 pub const CONFIG_FILE_NAME: &str = "newsbundle.toml";
 
@@ -355,15 +356,11 @@ fn syntax_message(text: &str, error: &toml::de::Error) -> String {
     let Some(span) = error.span() else {
         return message.to_owned();
     };
-    let mut offset = span.start.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |position| position + 1);
-    let column = before[line_start..].chars().count() + 1;
-    format!("{message} at line {line}, column {column}")
+    let position = LineIndex::new(text).position(text, span.start);
+    format!(
+        "{message} at line {}, column {}",
+        position.line, position.column
+    )
 }
 
 fn string_list(value: &toml::Value) -> Option<Vec<String>> {

@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::source::LineIndex;
+
 /// A YAML value, in document order. This is the crate's own type so that the rest of the
 /// crate, and later the exports, do not depend on the YAML library.
 #[derive(Clone, Debug, PartialEq)]
@@ -209,16 +211,7 @@ fn mark_offset(message: &str, text: &str) -> Option<usize> {
     let (line, column) = mark.split_once(" column ")?;
     let line: usize = line.trim().parse().ok()?;
     let column: usize = column.trim().parse().ok()?;
-    let line_start = if line <= 1 {
-        0
-    } else {
-        text.match_indices('\n').nth(line - 2)?.0 + 1
-    };
-    let within = text[line_start..]
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(text.len() - line_start, |(position, _)| position);
-    Some(line_start + within)
+    LineIndex::new(text).offset(text, line, column)
 }
 
 /// Write one top-level `key: value` of a block mapping, ending with a newline, so that a YAML

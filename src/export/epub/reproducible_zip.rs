@@ -5,7 +5,7 @@ use std::io::{Cursor, Read};
 
 use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
 
-use super::escape_attribute;
+use crate::sanitize::xml::{push_escaped, Escape};
 
 /// The zip time of `timestamp` (UTC); before 1980 or after 2107, which zip cannot hold,
 /// 1980-01-01.
@@ -43,9 +43,17 @@ pub(super) fn rewrite_zip(
             let mut nav = String::new();
             archive.by_index(index)?.read_to_string(&mut nav)?;
             let mut attributes = String::from(" xml:lang=\"");
-            escape_attribute(language, &mut attributes);
+            push_escaped(
+                &mut attributes,
+                language,
+                Escape::AttributeKeepingWhitespace,
+            );
             attributes.push_str("\" lang=\"");
-            escape_attribute(language, &mut attributes);
+            push_escaped(
+                &mut attributes,
+                language,
+                Escape::AttributeKeepingWhitespace,
+            );
             attributes.push('"');
             let nav = nav.replacen(NAV_HTML_TAG, &format!("{NAV_HTML_TAG}{attributes}"), 1);
             let options = zip::write::SimpleFileOptions::default()
