@@ -12,8 +12,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use thiserror::Error;
 
 use crate::diagnostic::Severity;
-use crate::lint::registry;
-use crate::source::LineIndex;
+use crate::diagnostic::{find_rule, RuleMeta};
+use crate::text::LineIndex;
 
 pub const CONFIG_FILE_NAME: &str = "newsbundle.toml";
 
@@ -146,18 +146,20 @@ const IGNORE_KEYS: &[&str] = &["paths", "rules"];
 
 impl Config {
     /// `newsbundle.toml` in `start` or the nearest directory above it; defaults when none.
-    pub fn discover(start: &Path) -> Result<Config, ConfigError> {
+    /// `rules` are the rules a `[rules]` or `[[ignore]]` entry may name
+    /// (`lint::registry::metas()`).
+    pub fn discover(start: &Path, rules: &[&'static RuleMeta]) -> Result<Config, ConfigError> {
         let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
         for directory in start.ancestors() {
             let candidate = directory.join(CONFIG_FILE_NAME);
             if candidate.is_file() {
-                return Config::load(&candidate);
+                return Config::load(&candidate, rules);
             }
         }
         Ok(Config::default())
     }
 
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    pub fn load(path: &Path, rules: &[&'static RuleMeta]) -> Result<Config, ConfigError> {
         let display = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
             path: display.clone(),
@@ -167,13 +169,20 @@ impl Config {
             .parent()
             .map(|parent| std::path::absolute(parent).unwrap_or_else(|_| parent.to_path_buf()))
             .unwrap_or_default();
-        let mut config = Config::from_toml(&text, &display, base)?;
+        let mut config = Config::from_toml(&text, &display, base, rules)?;
         config.path = Some(path.to_path_buf());
         Ok(config)
     }
 
-    /// Parse config text; `display` names the file in errors, `base` anchors ignore globs.
-    pub fn from_toml(text: &str, display: &str, base: PathBuf) -> Result<Config, ConfigError> {
+    /// Parse config text; `display` names the file in errors, `base` anchors ignore globs,
+    /// `rules` are the rules it may name.
+    pub fn from_toml(
+        text: &str,
+        display: &str,
+        base: PathBuf,
+        rules: &[&'static RuleMeta],
+    ) -> Result<Config, ConfigError> {
+        let known_rules = rules;
         let table: toml::Table =
             text.parse()
                 .map_err(|error: toml::de::Error| ConfigError::Syntax {
@@ -216,12 +225,13 @@ impl Config {
             // caught: which one would win is not obvious.
             let mut set_by: HashMap<&'static str, &str> = HashMap::new();
             for (name, level) in rules {
-                let rule = registry::find(name).ok_or_else(|| ConfigError::UnknownRule {
-                    path: display.to_owned(),
-                    rule: name.clone(),
-                    suggestions: suggest_rule(name),
-                })?;
-                if let Some(first) = set_by.insert(rule.code(), name) {
+                let rule =
+                    find_rule(known_rules, name).ok_or_else(|| ConfigError::UnknownRule {
+                        path: display.to_owned(),
+                        rule: name.clone(),
+                        suggestions: suggest_rule(name, known_rules),
+                    })?;
+                if let Some(first) = set_by.insert(rule.code, name) {
                     return Err(ConfigError::RuleSetTwice {
                         path: display.to_owned(),
                         first: first.to_owned(),
@@ -237,7 +247,7 @@ impl Config {
                     })?),
                     None => return Err(invalid(&key, EXPECTED)),
                 };
-                config.levels.insert(rule.code(), level);
+                config.levels.insert(rule.code, level);
             }
         }
         if let Some(front_matter) = table.get("front-matter") {
@@ -296,13 +306,14 @@ impl Config {
                         invalid("ignore.rules", "expected a list of rule codes or names")
                     })?;
                     for name in names {
-                        let rule =
-                            registry::find(&name).ok_or_else(|| ConfigError::UnknownRule {
+                        let rule = find_rule(known_rules, &name).ok_or_else(|| {
+                            ConfigError::UnknownRule {
                                 path: display.to_owned(),
-                                suggestions: suggest_rule(&name),
+                                suggestions: suggest_rule(&name, known_rules),
                                 rule: name,
-                            })?;
-                        rules.push(rule.code());
+                            }
+                        })?;
+                        rules.push(rule.code);
                     }
                 }
                 config.ignores.push(Ignore { paths, rules });
@@ -383,15 +394,15 @@ pub fn suggest<'a>(unknown: &str, known: impl Iterator<Item = &'a str>) -> Optio
 /// What an unknown rule code or name may have meant: for a code-shaped input (`FM01`,
 /// `html1`), the code of its family nearest in number, when it is near (`FM999` is no typo of
 /// the last FM rule); and the code or name closest in spelling.
-pub fn suggest_rule(unknown: &str) -> Vec<String> {
+pub fn suggest_rule(unknown: &str, rules: &[&'static RuleMeta]) -> Vec<String> {
     let mut suggestions = Vec::new();
     let letters = unknown.bytes().take_while(u8::is_ascii_alphabetic).count();
     let (family, digits) = unknown.split_at(letters);
     if let (true, Ok(number)) = (letters > 0, digits.parse::<u32>()) {
-        let nearest = registry::RULES
+        let nearest = rules
             .iter()
             .filter_map(|rule| {
-                let code = rule.code();
+                let code = rule.code;
                 let (rule_family, rule_digits) = code.split_at(family.len().min(code.len()));
                 let rule_number = rule_digits.parse::<u32>().ok()?;
                 rule_family
@@ -403,9 +414,7 @@ pub fn suggest_rule(unknown: &str) -> Vec<String> {
             suggestions.push(code.to_owned());
         }
     }
-    let known = registry::RULES
-        .iter()
-        .flat_map(|rule| [rule.code(), rule.name()]);
+    let known = rules.iter().flat_map(|rule| [rule.code, rule.name]);
     if let Some(close) = suggest(unknown, known) {
         if !suggestions.contains(&close) {
             suggestions.push(close);
@@ -417,9 +426,15 @@ pub fn suggest_rule(unknown: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lint::registry::metas;
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
-        Config::from_toml(text, "newsbundle.toml", PathBuf::from("/site"))
+        Config::from_toml(
+            text,
+            "newsbundle.toml",
+            PathBuf::from("/site"),
+            &crate::lint::registry::metas(),
+        )
     }
 
     #[test]
@@ -471,11 +486,11 @@ mod tests {
 
     #[test]
     fn rule_suggestions_by_number_and_by_spelling() {
-        assert_eq!(suggest_rule("FM01"), ["FM001", "FM019"]);
-        assert_eq!(suggest_rule("fm12"), ["FM012"]);
-        assert_eq!(suggest_rule("future-dates"), ["future-date"]);
-        assert!(suggest_rule("FM999").is_empty());
-        assert!(suggest_rule("XY001").is_empty());
+        assert_eq!(suggest_rule("FM01", &metas()), ["FM001", "FM019"]);
+        assert_eq!(suggest_rule("fm12", &metas()), ["FM012"]);
+        assert_eq!(suggest_rule("future-dates", &metas()), ["future-date"]);
+        assert!(suggest_rule("FM999", &metas()).is_empty());
+        assert!(suggest_rule("XY001", &metas()).is_empty());
         assert_eq!(did_you_mean_any(&[]), "");
         assert_eq!(
             did_you_mean_any(&["FM001".into(), "FM019".into()]),

@@ -16,3 +16,5 @@ pub mod parse;
 pub mod report;
 pub mod sanitize;
 pub mod source;
+pub mod text;
+pub mod yaml;

@@ -29,6 +29,7 @@ use thiserror::Error;
 use crate::config::{Config, ConfigError};
 use crate::diagnostic::Severity;
 use crate::export::ExportError;
+use crate::lint::registry;
 use crate::output::OutputError;
 use crate::report::{FileReport, FileStatus};
 use crate::source;
@@ -361,9 +362,12 @@ pub(crate) fn load_config(config: &Option<PathBuf>, no_config: bool) -> Result<C
     Ok(if no_config {
         Config::default()
     } else if let Some(path) = config {
-        Config::load(path)?
+        Config::load(path, &registry::metas())?
     } else {
-        Config::discover(&std::env::current_dir().unwrap_or_default())?
+        Config::discover(
+            &std::env::current_dir().unwrap_or_default(),
+            &registry::metas(),
+        )?
     })
 }
 

@@ -65,7 +65,7 @@ use crate::diagnostic::Severity;
 use crate::output::OutputError;
 use crate::parse::Value;
 use crate::sanitize::{Link, LinkProblem};
-use crate::source::LineIndex;
+use crate::text::LineIndex;
 
 /// The version of the format; it changes only when a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;

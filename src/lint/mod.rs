@@ -17,7 +17,8 @@ use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
 use crate::config::{Config, Level};
-use crate::diagnostic::{Diagnostic, Finding, Severity};
+pub use crate::diagnostic::RuleMeta;
+use crate::diagnostic::{Diagnostic, Finding};
 use crate::parse::{self, LoadError, Post};
 use crate::report::{FileReport, FileStatus};
 use crate::sanitize::{self, CleanBody, Policy};
@@ -43,20 +44,6 @@ pub trait Rule: Sync {
     fn name(&self) -> &'static str {
         self.meta().name
     }
-}
-
-/// A rule's documentation, shown by `newsbundle rules` and `newsbundle explain`.
-#[derive(Debug)]
-pub struct RuleMeta {
-    /// A family prefix and three digits: `FM` front matter, `ENC` encoding, `CNT` content.
-    pub code: &'static str,
-    /// Kebab-case, naming the problem.
-    pub name: &'static str,
-    /// One line.
-    pub summary: &'static str,
-    /// Markdown with the headings *What it does*, *Why is this bad?*, *Example*, *How to fix*.
-    pub explanation: &'static str,
-    pub default_severity: Severity,
 }
 
 /// What a post rule may know besides the post.

@@ -15,8 +15,8 @@ pub mod sarif;
 use std::borrow::Cow;
 
 use crate::diagnostic::{Diagnostic, Severity};
-pub use crate::source::Position;
-use crate::source::{floor_char_boundary, LineIndex};
+pub use crate::text::Position;
+use crate::text::{floor_char_boundary, LineIndex};
 
 /// The longest source line kept for a snippet; longer lines are cut around the span.
 const MAX_SNIPPET_BYTES: usize = 400;

@@ -9,7 +9,6 @@
 //! This module does not parse posts.
 
 mod decode;
-mod lines;
 mod site;
 
 use std::collections::{HashMap, HashSet};
@@ -18,7 +17,6 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 pub use decode::{decode, Decoded, InvalidBytes, NotText, NotTextKind, BINARY_PROBE_BYTES};
-pub use lines::{floor_char_boundary, LineIndex, Position};
 pub use site::{Site, SiteProblem};
 
 /// Extensions of the files a directory walk keeps.

@@ -65,6 +65,46 @@ pub fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     index
 }
 
+/// Lines of a text with their byte offsets; `content` excludes the newline.
+#[derive(Clone, Copy)]
+pub struct Line<'a> {
+    pub start: usize,
+    pub end: usize,
+    pub content: &'a str,
+}
+
+pub struct Lines<'a> {
+    text: &'a str,
+    position: usize,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Lines { text, position: 0 }
+    }
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = Line<'a>;
+    fn next(&mut self) -> Option<Line<'a>> {
+        if self.position >= self.text.len() {
+            return None;
+        }
+        let start = self.position;
+        let rest = &self.text[start..];
+        let (content, end) = match rest.find('\n') {
+            Some(newline) => (&rest[..newline], start + newline + 1),
+            None => (rest, self.text.len()),
+        };
+        self.position = end;
+        Some(Line {
+            start,
+            end,
+            content,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
