@@ -19,8 +19,13 @@ pub const CONFIG_FILE_NAME: &str = "newsbundle.toml";
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {reason}")]
-    Read { path: String, reason: String },
+    /// Its source is the I/O error (`main` prints it after the message).
+    #[error("cannot read {path}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{path} is not valid TOML: {message}")]
     Syntax { path: String, message: String },
     #[error("unknown key \"{key}\" in {path}{}", did_you_mean(.suggestion))]
@@ -163,7 +168,7 @@ impl Config {
         let display = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
             path: display.clone(),
-            reason: crate::source::describe_io(&error),
+            source: error,
         })?;
         let base = path
             .parent()

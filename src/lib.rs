@@ -6,7 +6,7 @@
 //! diagnostics) → [`report`] (human, JSON, SARIF, GitHub). [`cli`] wires them together.
 //! See ARCHITECTURE.md.
 
-pub mod cli;
+mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod export;
@@ -18,3 +18,10 @@ pub mod sanitize;
 pub mod source;
 pub mod text;
 pub mod yaml;
+
+/// Run the `newsbundle` command line on the process's arguments: print what the command prints
+/// and, on an error, the error with its causes; the exit code (README, "Exit codes"). The
+/// command line itself is not a library API.
+pub fn run_cli() -> std::process::ExitCode {
+    cli::main()
+}

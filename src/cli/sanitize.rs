@@ -192,7 +192,7 @@ fn write_documents(cleaned: &[Cleaned], directory: &Path) -> Result<Vec<PathBuf>
         std::fs::write(&path, file.document.as_bytes()).map_err(|error| {
             output::OutputError::Write {
                 path: path.display().to_string(),
-                reason: source::describe_io(&error),
+                source: error,
             }
         })?;
         written.push(path);

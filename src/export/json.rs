@@ -91,7 +91,7 @@ impl Exporter for JsonExporter {
         let write_error = |error: io::Error| {
             ExportError::Output(OutputError::Write {
                 path: destination.display().to_string(),
-                reason: crate::source::describe_io(&error),
+                source: error,
             })
         };
         let file = File::create(destination).map_err(write_error)?;

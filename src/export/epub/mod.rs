@@ -90,7 +90,7 @@ impl Exporter for EpubExporter {
             crate::output::check_abandoned(&path)?;
             std::fs::write(&path, bytes).map_err(|error| OutputError::Write {
                 path: path.display().to_string(),
-                reason: crate::source::describe_io(&error),
+                source: error,
             })?;
             written
                 .placements
