@@ -488,7 +488,7 @@ impl<'a> Book<'a> {
                 rewriter.out.push_str("</p>\n");
             }
         }
-        body.push_str(rewriter.out.trim());
+        body.push_str(without_repeated_title(rewriter.out.trim(), &plan.title));
         body.push_str("\n</div>\n");
 
         if let Some(source) = post.body.source().and_then(|link| absolute_url(&link.url)) {
@@ -707,6 +707,31 @@ fn post_title(post: &ExportPost, labels: &Labels) -> String {
         .map(clean_line)
         .find(|title| !title.is_empty())
         .unwrap_or_else(|| labels.untitled.to_owned())
+}
+
+/// The chapter body without its first heading when that heading only repeats the title the
+/// chapter already opens with (a post that starts with `# Its title`).
+fn without_repeated_title<'b>(body: &'b str, title: &str) -> &'b str {
+    static HEADING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^<h([1-3])(?:\s[^>]*)?>(.*?)</h([1-3])>").expect("a valid pattern")
+    });
+    static TAG: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"<[^>]*>").expect("a valid pattern"));
+    let Some(heading) = HEADING.captures(body) else {
+        return body;
+    };
+    if heading[1] != heading[3] {
+        return body;
+    }
+    let mut escaped = String::new();
+    push_escaped(&mut escaped, title, Escape::Text);
+    let text = TAG.replace_all(&heading[2], "");
+    let normalise = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if normalise(&text) == normalise(&escaped) {
+        body[heading[0].len()..].trim_start()
+    } else {
+        body
+    }
 }
 
 /// The date as shown under the title: with the time when the front matter gave one.
@@ -964,6 +989,21 @@ mod grouping_tests {
             })
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    #[test]
+    fn a_first_heading_that_repeats_the_title_is_dropped() {
+        assert_eq!(
+            without_repeated_title(
+                "<h1 id=\"x\">Markets &amp; <em>rates</em></h1>\n<p>Text</p>",
+                "Markets & rates"
+            ),
+            "<p>Text</p>"
+        );
+        let other = "<h2>Background</h2>\n<p>Text</p>";
+        assert_eq!(without_repeated_title(other, "Markets"), other);
+        let paragraph = "<p>Markets</p>";
+        assert_eq!(without_repeated_title(paragraph, "Markets"), paragraph);
     }
 
     #[test]
