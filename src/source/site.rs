@@ -24,6 +24,10 @@ pub struct Site {
     /// `lang`, or else `locale` (as some themes name it).
     pub lang: Option<String>,
     pub title: Option<String>,
+    /// `author`: a name, or the `name` of an author mapping (as themes write it).
+    pub author: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
     /// The collections (other than posts) that Jekyll writes out, `output: true` under
     /// `collections`: their documents are not read here, so what lies under `/NAME/` is unknown.
     pub output_collections: Vec<String>,
@@ -85,6 +89,15 @@ impl Site {
                     .collect();
                 continue;
             }
+            if let (Some("author"), Value::Mapping(author)) = (key.as_str(), &value) {
+                site.author = author
+                    .iter()
+                    .find(|(key, _)| key.as_str() == Some("name"))
+                    .and_then(|(_, name)| name.to_scalar_string())
+                    .map(|name| name.trim().to_owned())
+                    .filter(|name| !name.is_empty());
+                continue;
+            }
             let (Some(key), Some(text)) = (key.as_str(), value.to_scalar_string()) else {
                 continue;
             };
@@ -107,6 +120,8 @@ impl Site {
                 // Some themes (Minimal Mistakes) name the site's language `locale`.
                 "locale" => locale = Some(text),
                 "title" => site.title = Some(text),
+                "author" if !text.is_empty() => site.author = Some(text),
+                "description" if !text.is_empty() => site.description = Some(text),
                 _ => {}
             }
         }

@@ -242,6 +242,14 @@ pub(super) fn attribute_value(name: &str, value: &str) -> Option<String> {
         "datetime" => is_datetime(value),
         "cite" => return absolute_url(value),
         "title" => true,
+        // The sanitizer keeps only classes that carry meaning: a code block's language, a
+        // table cell's alignment (the stylesheet reads the latter).
+        "class" => value.split_ascii_whitespace().all(|class| {
+            class
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_+#.".contains(&b))
+                && (class.starts_with("language-") || class.starts_with("align-"))
+        }),
         // `href` and `src` are handled with their elements; anything else is unexpected.
         _ => false,
     };

@@ -11,7 +11,7 @@ use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, ZipLibr
 use super::body::{absolute_url, is_absolute, Rewriter};
 use super::images::{ImageSource, Resources};
 use super::labels::{labels_for, Labels};
-use super::reproducible_zip::{rewrite_zip, zip_time};
+use super::reproducible_zip::{rewrite_zip, zip_time, Metadata};
 use super::{GENERATOR, IDENTIFIER_NAMESPACE, STYLESHEET};
 use crate::export::{Export, ExportOptions, ExportPost, GroupBy};
 use crate::lint::rules::links::permalink::{self, Place};
@@ -42,9 +42,6 @@ pub(super) struct PostPlan {
     /// Its chapter file, and the volume that holds it.
     pub(super) file: String,
     pub(super) volume: usize,
-    /// Its path below its site (or the folder above `_posts`), whatever path was given on the
-    /// command line: what the book's identifier is made of.
-    pub(super) identity: String,
 }
 
 /// The book, planned: every post's chapter, group and volume.
@@ -100,20 +97,21 @@ impl<'a> Book<'a> {
             let groups = groups_of(post, options.group_by, labels, &mut first_category_label);
             posts.push(PostPlan {
                 title: post_title(post, labels),
-                language: post
-                    .language
-                    .as_deref()
-                    .and_then(language_tag)
-                    .unwrap_or_else(|| language.clone()),
+                language: super::super::language::of_post(
+                    post.post
+                        .front_matter
+                        .lang
+                        .as_deref()
+                        .and_then(language_tag),
+                    post.body.text(),
+                    &language,
+                ),
                 page_url: location.map(|location| location.url),
                 site_key,
                 root,
                 groups,
                 file: String::new(),
                 volume: 0,
-                identity: place
-                    .map(|place| place.relative_path)
-                    .unwrap_or_else(|| post.relative_path.clone()),
             });
         }
 
@@ -169,7 +167,8 @@ impl<'a> Book<'a> {
         builder.add_language(self.language.clone());
         builder.set_generator(GENERATOR);
         builder.set_toc_name(self.labels.contents);
-        builder.set_uuid(self.identifier(volume));
+        let uuid = self.identifier(volume);
+        builder.set_uuid(uuid);
         builder.set_modified_date(self.options.timestamp.with_timezone(&Utc));
         builder.stylesheet(STYLESHEET.as_bytes()).map_err(error)?;
 
@@ -185,6 +184,7 @@ impl<'a> Book<'a> {
         let mut resources = Resources::default();
         let mut pages: Vec<Page> = Vec::new();
         self.pages(&tree, 1, &mut resources, &mut pages);
+        let depth = pages.iter().map(|page| page.level).max().unwrap_or(1);
         for (position, page) in pages.into_iter().enumerate() {
             let mut content = EpubContent::new(page.file, page.xhtml.as_bytes())
                 .title(page.title)
@@ -203,8 +203,47 @@ impl<'a> Book<'a> {
 
         let mut bytes = Vec::new();
         builder.generate(&mut bytes).map_err(error)?;
-        rewrite_zip(bytes, zip_time(self.options.timestamp), &self.language)
+        let metadata = self.metadata(volume, &title, uuid, depth);
+        rewrite_zip(bytes, zip_time(self.options.timestamp), &metadata)
             .map_err(|error| error.to_string())
+    }
+
+    /// What the package and NCX say of a volume beyond what epub-builder writes.
+    fn metadata(&self, volume: usize, title: &str, uuid: uuid::Uuid, depth: i32) -> Metadata {
+        let site = self.export.main_site();
+        let identifier = match (&self.options.identifier, self.volumes.len()) {
+            (Some(identifier), 1) => identifier.clone(),
+            (Some(identifier), _) => format!("{identifier}-{}", volume + 1),
+            (None, _) => format!("urn:uuid:{uuid}"),
+        };
+        let newest = self.volumes[volume]
+            .iter()
+            .filter_map(|&index| self.export.posts[index].date)
+            .filter(|date| *date <= Utc::now())
+            .max();
+        let url = site.and_then(|site| site.url.clone());
+        Metadata {
+            title: title.to_owned(),
+            language: self.language.clone(),
+            identifier,
+            creator: self
+                .options
+                .author
+                .clone()
+                .or_else(|| site.and_then(|site| site.author.clone())),
+            date: newest.map(|date| {
+                date.with_timezone(&Utc)
+                    .format("%Y-%m-%dT%H:%M:%SZ")
+                    .to_string()
+            }),
+            publisher: url
+                .as_deref()
+                .and_then(|url| url::Url::parse(url).ok())
+                .and_then(|url| url.host_str().map(str::to_owned)),
+            source: url,
+            description: site.and_then(|site| site.description.clone()),
+            depth,
+        }
     }
 
     /// A UUID v5 of the site, the volume and the posts it holds: the same book gets the same
@@ -212,21 +251,14 @@ impl<'a> Book<'a> {
     fn identifier(&self, volume: usize) -> uuid::Uuid {
         let namespace =
             uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, IDENTIFIER_NAMESPACE.as_bytes());
+        // The site (its URL, else the book's title) and the volume: not the posts, so an
+        // archive that grows is re-exported as the same book, an update in a reader's library.
         let mut name = String::new();
-        if let Some(url) = self.export.main_site().and_then(|site| site.url.as_deref()) {
-            name.push_str(url);
+        match self.export.main_site().and_then(|site| site.url.as_deref()) {
+            Some(url) => name.push_str(url),
+            None => name.push_str(&self.title),
         }
-        let _ = write!(
-            name,
-            "\n{}\n{}/{}",
-            self.title,
-            volume + 1,
-            self.volumes.len()
-        );
-        for &index in &self.volumes[volume] {
-            name.push('\n');
-            name.push_str(&self.posts[index].identity);
-        }
+        let _ = write!(name, "\n{}/{}", volume + 1, self.volumes.len());
         uuid::Uuid::new_v5(&namespace, name.as_bytes())
     }
 

@@ -185,7 +185,21 @@ impl BlockWriter {
                     text,
                 });
             }
-            "pre" => blocks.push(fence(&text_of(node))),
+            "pre" => {
+                // `<pre><code class="language-x">` keeps its language as the fence's info.
+                let language = node
+                    .children()
+                    .find(|child| self::name(*child) == "code")
+                    .and_then(|code| attribute(code, "class"))
+                    .and_then(|class| {
+                        class
+                            .split_ascii_whitespace()
+                            .find_map(|class| class.strip_prefix("language-"))
+                    })
+                    .filter(|language| !language.contains('`'))
+                    .unwrap_or_default();
+                blocks.push(fence(&text_of(node), language))
+            }
             "blockquote" => {
                 let inner = join_blocks(&self.blocks(node, depth + 1), false);
                 let text = inner
@@ -483,10 +497,11 @@ fn join_blocks(blocks: &[Block], tight: bool) -> String {
 }
 
 /// A fenced code block holding `code` as it is.
-fn fence(code: &str) -> Block {
+fn fence(code: &str, language: &str) -> Block {
     let longest = longest_run(code, '`');
     let fence = "`".repeat(longest.max(2) + 1);
     let mut text = fence.clone();
+    text.push_str(language);
     text.push('\n');
     text.push_str(code);
     if !code.is_empty() && !code.ends_with('\n') {
