@@ -156,6 +156,16 @@ fn package_document() {
         opf.contains("<dc:date>2024-03-10T00:00:00Z</dc:date>"),
         "{opf}"
     );
+    // A generated cover, marked so that library views show it.
+    assert!(
+        opf.contains(
+            "<item media-type=\"image/svg+xml\" properties=\"cover-image\" id=\"cover-image\" href=\"cover.svg\"/>"
+        ),
+        "{opf}"
+    );
+    let cover = book.text("OEBPS/cover.svg");
+    assert!(cover.contains(">快讯电子书示例</text>"), "{cover}");
+    assert!(cover.contains(">共 4 篇</text>"), "{cover}");
     // The timestamp of the options, in UTC.
     assert!(
         opf.contains("<meta property=\"dcterms:modified\">2026-01-01T19:04:05Z</meta>"),

@@ -172,6 +172,16 @@ impl<'a> Book<'a> {
         builder.set_modified_date(self.options.timestamp.with_timezone(&Utc));
         builder.stylesheet(STYLESHEET.as_bytes()).map_err(error)?;
 
+        let (cover_image, cover_page) = self.cover(&title, volume);
+        builder
+            .add_cover_image("cover.svg", cover_image.as_bytes(), "image/svg+xml")
+            .map_err(error)?;
+        builder
+            .add_content(
+                EpubContent::new("cover.xhtml", cover_page.as_bytes())
+                    .reftype(ReferenceType::Cover),
+            )
+            .map_err(error)?;
         builder
             .add_content(
                 EpubContent::new("title.xhtml", self.title_page(&title, volume).as_bytes())
@@ -262,6 +272,46 @@ impl<'a> Book<'a> {
         uuid::Uuid::new_v5(&namespace, name.as_bytes())
     }
 
+    /// The days a volume's posts span, `2022-03-29 – 2022-05-26`; a post dated in the future
+    /// (a placeholder such as 9999-12-31) does not stretch it.
+    fn date_range(&self, volume: usize) -> Option<String> {
+        let now = Utc::now();
+        let dates: Vec<DateTime<FixedOffset>> = self.volumes[volume]
+            .iter()
+            .filter_map(|&index| self.export.posts[index].date)
+            .filter(|date| *date <= now)
+            .collect();
+        let (first, last) = (dates.iter().min()?, dates.iter().max()?);
+        let (first, last) = (
+            first.format("%Y-%m-%d").to_string(),
+            last.format("%Y-%m-%d").to_string(),
+        );
+        Some(if first == last {
+            first
+        } else {
+            format!("{first} – {last}")
+        })
+    }
+
+    /// The cover image of a volume, and the page that shows it.
+    fn cover(&self, title: &str, volume: usize) -> (String, String) {
+        let volume_line = (self.volumes.len() > 1).then_some(title);
+        let dates = self.date_range(volume);
+        let count = (self.labels.posts)(self.volumes[volume].len());
+        let svg = super::cover::Cover {
+            title: &self.title,
+            volume: volume_line,
+            dates: dates.as_deref(),
+            count: &count,
+            language: &self.language,
+        }
+        .svg();
+        let mut body = String::from("<div class=\"cover\"><img src=\"cover.svg\" alt=\"");
+        push_escaped(&mut body, title, Escape::AttributeKeepingWhitespace);
+        body.push_str("\" /></div>");
+        (svg, document(title, &self.language, &body))
+    }
+
     fn title_page(&self, title: &str, volume: usize) -> String {
         let members = &self.volumes[volume];
         let mut body = String::new();
@@ -273,21 +323,9 @@ impl<'a> Book<'a> {
             push_escaped(&mut body, title, Escape::Text);
             body.push_str("</p>\n");
         }
-        let dates: Vec<DateTime<FixedOffset>> = members
-            .iter()
-            .filter_map(|&index| self.export.posts[index].date)
-            .collect();
-        if let (Some(first), Some(last)) = (dates.iter().min(), dates.iter().max()) {
-            let (first, last) = (
-                first.format("%Y-%m-%d").to_string(),
-                last.format("%Y-%m-%d").to_string(),
-            );
+        if let Some(dates) = self.date_range(volume) {
             body.push_str("<p class=\"dates\">");
-            body.push_str(&first);
-            if last != first {
-                body.push_str(" – ");
-                body.push_str(&last);
-            }
+            body.push_str(&dates);
             body.push_str("</p>\n");
         }
         body.push_str("<p class=\"count\">");

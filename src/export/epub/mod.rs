@@ -50,6 +50,7 @@
 
 mod body;
 mod book;
+mod cover;
 mod images;
 mod labels;
 mod reproducible_zip;
