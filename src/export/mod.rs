@@ -398,5 +398,8 @@ mod tests {
         });
         let shown = error.shown_under(Path::new("/data/.out.newsbundle-42/new"), Path::new("out"));
         assert_eq!(shown.to_string(), "cannot write out/posts/_posts/a.md");
+        // The reason stays the source, which `main` prints after the message.
+        let source = std::error::Error::source(&shown).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("no space left on device"));
     }
 }

@@ -307,7 +307,7 @@ impl<'a> Book<'a> {
         }
         .svg();
         let mut body = String::from("<div class=\"cover\"><img src=\"cover.svg\" alt=\"");
-        push_escaped(&mut body, title, Escape::Attribute);
+        push_escaped(&mut body, title, Escape::AttributeKeepingWhitespace);
         body.push_str("\" /></div>");
         (svg, document(title, &self.language, &body))
     }
