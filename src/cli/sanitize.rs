@@ -103,22 +103,22 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
     let destination = staging.as_ref().map(Staging::destination);
     let names = file_names(&archive.inputs);
     let policy = Policy::default();
+    let max_file_size = lint::Options::default().max_file_size;
     let results: Vec<Result<Cleaned, Failure>> = archive
         .inputs
         .par_iter()
         .zip(&names)
         .map(|(input, name)| {
-            let post = parse::load(input, &archive, lint::Options::default().max_file_size)
-                .map_err(|error| {
-                    Failure::Rejected(match error {
-                        parse::LoadError::NotText { .. } => {
-                            format!("rejected {}: {error}", input.path)
-                        }
-                        parse::LoadError::Unreadable(_) => {
-                            format!("cannot read {}: {error}", input.path)
-                        }
-                    })
-                })?;
+            let post = parse::load(input, &archive, max_file_size).map_err(|error| {
+                Failure::Rejected(match error {
+                    parse::LoadError::NotText { .. } => {
+                        format!("rejected {}: {error}", input.path)
+                    }
+                    parse::LoadError::Unreadable(_) => {
+                        format!("cannot read {}: {error}", input.path)
+                    }
+                })
+            })?;
             let site = input.site.map(|site| &archive.sites[site]);
             let body = sanitize::sanitize(&post, site, &policy);
             let language = post

@@ -192,6 +192,19 @@ const DEFAULT_CLASSES: &[(&str, &str)] = &[
     ("td", r"align-(?:left|center|right)"),
 ];
 
+/// [`DEFAULT_CLASSES`], compiled once (a policy is made per run, and cloning a compiled
+/// pattern is cheap).
+static DEFAULT_CLASS_PATTERNS: std::sync::LazyLock<Vec<(String, regex::Regex)>> =
+    std::sync::LazyLock::new(|| {
+        DEFAULT_CLASSES
+            .iter()
+            .filter_map(|(element, pattern)| {
+                let pattern = regex::Regex::new(&format!("^(?:{pattern})$")).ok()?;
+                Some((element.to_string(), pattern))
+            })
+            .collect()
+    });
+
 impl Default for Policy {
     fn default() -> Self {
         PolicyBuilder::new()
@@ -313,13 +326,7 @@ impl PolicyBuilder {
                     .map(|text| text.to_string())
                     .collect(),
                 extract_trailer: true,
-                classes: DEFAULT_CLASSES
-                    .iter()
-                    .filter_map(|(element, pattern)| {
-                        let pattern = regex::Regex::new(&format!("^(?:{pattern})$")).ok()?;
-                        Some((element.to_string(), pattern))
-                    })
-                    .collect(),
+                classes: DEFAULT_CLASS_PATTERNS.clone(),
             },
         }
     }
