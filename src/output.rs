@@ -67,6 +67,8 @@ pub enum OutputError {
     },
     #[error("{path} is a symbolic link to {target}, which does not exist: point it somewhere or remove it")]
     DanglingLink { path: String, target: String },
+    #[error("output {output} is or holds {place}: newsbundle never replaces it (with or without --force)")]
+    HoldsWhereYouWork { output: String, place: &'static str },
     #[error("cannot write {path}: the directory {missing} does not exist (create it first)")]
     MissingParent { path: String, missing: String },
     #[error("another newsbundle run is writing {path} (its temporary directory {temporary} is in use): wait for it to finish")]
@@ -331,6 +333,26 @@ impl Guard {
                     output: user.display().to_string(),
                     input: input.clone(),
                     relation,
+                });
+            }
+        }
+        // Replacing a directory that holds the working directory or the home directory (`-o
+        // ..`, `-o ~`) is never what was meant, whatever was read.
+        let places = [
+            ("the working directory", std::env::current_dir().ok()),
+            (
+                "the home directory",
+                std::env::var_os("HOME").map(PathBuf::from),
+            ),
+        ];
+        for (name, place) in places {
+            let Some(place) = place.and_then(|place| fs::canonicalize(place).ok()) else {
+                continue;
+            };
+            if place.starts_with(real) {
+                return Err(OutputError::HoldsWhereYouWork {
+                    output: user.display().to_string(),
+                    place: name,
                 });
             }
         }
