@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod export;
+pub mod jekyll;
 pub mod lint;
 pub mod output;
 pub mod parse;
