@@ -170,6 +170,9 @@ pub struct ExportArgs {
     /// Book language (default: `lang` in _config.yml).
     #[arg(long = "lang")]
     pub language: Option<String>,
+    /// Also export posts Jekyll does not publish, marked with their status (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "WHAT")]
+    pub include: Vec<IncludeArg>,
     /// Replace an existing output that newsbundle did not write.
     #[arg(long)]
     pub force: bool,
@@ -200,6 +203,16 @@ pub enum LayoutArg {
     Jekyll,
     Hugo,
     Zola,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum IncludeArg {
+    /// `published: false` posts.
+    Unpublished,
+    /// Posts dated after now.
+    Future,
+    /// Posts in `_drafts`.
+    Drafts,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

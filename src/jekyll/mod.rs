@@ -160,17 +160,17 @@ pub fn location(post: &Post, place: &Place, site: Option<&Site>) -> Option<Locat
     }
 }
 
-/// The date Jekyll gives `post` (see [`date`]), without the rest of the model.
+/// The date Jekyll gives `post` (see [`date`]), without the rest of the model. A front
+/// matter date Jekyll refuses makes it use the time of the build; the file name's day is
+/// given instead, as the better guess for an archive.
 pub fn post_date(post: &Post, site: Option<&Site>) -> Option<DateTime<FixedOffset>> {
     let zone = site.and_then(|site| site.timezone);
-    let front_matter = front_matter_value(post, site, "date");
-    match front_matter {
-        Some((value, written)) => date::front_matter_instant(value, written, zone),
-        None => {
+    front_matter_value(post, site, "date")
+        .and_then(|(value, written)| date::front_matter_instant(value, written, zone))
+        .or_else(|| {
             let day = post.file_name.date.as_ref()?.as_ref().ok()?;
             date::file_name_instant(*day, zone)
-        }
-    }
+        })
 }
 
 /// How `post`'s front matter `date` was written (`None` without one).
@@ -320,9 +320,12 @@ fn facts(post: &Post, place: &Place, site: Option<&Site>) -> Facts {
             }
         }
     }
+    // Jekyll merges the lists: the defaults' categories, then the front matter's.
     for key in ["categories", "category"] {
-        if let Some((value, _)) = front_matter_value(post, site, key) {
-            let split = key == "categories";
+        let split = key == "categories";
+        let defaults = site.and_then(|site| default_value(post, site, key));
+        let own = yaml_entry(post, key).map(|entry| &entry.value);
+        for value in defaults.into_iter().chain(own) {
             for category in category_list(value, split) {
                 add(category);
             }
@@ -407,7 +410,12 @@ fn front_matter_value<'a>(
     if let Some(entry) = yaml_entry(post, key) {
         return Some((&entry.value, &post.text()[entry.value_span.clone()]));
     }
-    let site = site?;
+    default_value(post, site?, key).map(|value| (value, ""))
+}
+
+/// The value of `key` in the site's `defaults` whose scope matches `post`, the most specific
+/// winning, as Jekyll's `FrontmatterDefaults#find` chooses.
+fn default_value<'a>(post: &Post, site: &'a Site, key: &str) -> Option<&'a Value> {
     let place = Place::of(post, Some(site))?;
     let kind = if place.relative_path.split('/').any(|part| part == "_posts")
         || place.relative_path.split('/').any(|part| part == "_drafts")
@@ -453,7 +461,7 @@ fn front_matter_value<'a>(
             found = Some((value, set));
         }
     }
-    found.map(|(value, _)| (value, ""))
+    found.map(|(value, _)| value)
 }
 
 /// `post` and `page` are Jekyll's old names of `posts` and `pages`.
