@@ -925,7 +925,8 @@ fn control_characters_in_paths_are_escaped_in_messages() {
         "---\ntitle: 标题\ndate: 2022-04-02 08:00:00 +0800\n---\n\n正文。\n",
     );
     std::fs::write(
-        temp.path().join("site/_posts/2022-04-03-\u{1b}[2Jbinary.md"),
+        temp.path()
+            .join("site/_posts/2022-04-03-\u{1b}[2Jbinary.md"),
         b"\x7fELF\x02\x01\x01\x00\x00\x00",
     )
     .unwrap();
@@ -935,9 +936,14 @@ fn control_characters_in_paths_are_escaped_in_messages() {
     ] {
         let run = run_in(temp.path(), args);
         assert_eq!(run.code, 1, "{args:?}: one file rejected: {}", run.render());
-        assert!(!run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{7}'), "{args:?}: {:?}", run.stderr);
         assert!(
-            run.stderr.contains("2022-04-03-\\u{1b}[2Jbinary.md: not a text file"),
+            !run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{7}'),
+            "{args:?}: {:?}",
+            run.stderr
+        );
+        assert!(
+            run.stderr
+                .contains("2022-04-03-\\u{1b}[2Jbinary.md: not a text file"),
             "{args:?}: {}",
             run.stderr
         );
