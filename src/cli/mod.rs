@@ -170,7 +170,8 @@ pub struct ExportArgs {
     /// Book language (default: `lang` in _config.yml).
     #[arg(long = "lang")]
     pub language: Option<String>,
-    /// Also export posts Jekyll does not publish, marked with their status (comma-separated).
+    /// Also export posts Jekyll does not publish, marked with their status: `published: false`
+    /// ones, future-dated ones, drafts (comma-separated).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "WHAT")]
     pub include: Vec<IncludeArg>,
     /// Replace an existing output that newsbundle did not write.
@@ -207,11 +208,8 @@ pub enum LayoutArg {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum IncludeArg {
-    /// `published: false` posts.
     Unpublished,
-    /// Posts dated after now.
     Future,
-    /// Posts in `_drafts`.
     Drafts,
 }
 

@@ -388,8 +388,9 @@ impl<'a> LineIndex<'a> {
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "Export", title = "newsbundle JSON export")]
 struct JsonDocument<'a> {
-    /// The version of this format: 1. Version 1 only ever gains fields.
-    #[schemars(extend("const" = 1))]
+    /// The version of this format: 2 (`date` is Jekyll's instant; `url` and `status` added).
+    /// A version only ever gains fields.
+    #[schemars(extend("const" = 2))]
     schema_version: u32,
     generator: Generator,
     /// The site most posts belong to (from its `_config.yml`); null when there is none.
@@ -448,9 +449,10 @@ struct JsonPost<'a> {
     sha256: &'a str,
     /// The front matter title, or one made from the file name.
     title: &'a str,
-    /// RFC 3339, with the offset of the post's zone (the date's own, else the site's
-    /// `timezone`, else UTC); from the file name at midnight when the front matter has no
-    /// usable date; null when neither has one.
+    /// The instant Jekyll gives the post, RFC 3339 with the offset of the site's `timezone`
+    /// (without one, the offset written, else UTC): an unquoted date with seconds and no zone
+    /// is UTC (YAML's rule), any other date without zone is site time; from the file name at
+    /// midnight when the front matter has no usable date; null when neither has one.
     date: Option<String>,
     /// Jekyll's `page.url`, without `baseurl`, placeholder values percent-encoded as Jekyll
     /// does (`/local/%E7%BB%8F%E6%B5%8E/2022/03/06/x.html`); null outside a Jekyll site's
@@ -499,7 +501,8 @@ struct JsonPost<'a> {
 enum JsonStatus {
     /// Jekyll publishes it.
     Published,
-    /// `published: false` (or null) in the front matter or the site's `defaults`.
+    /// `published: false` (or null) in the front matter or the site's `defaults`, or a file in
+    /// `_posts` Jekyll does not read (its name has no `YYYY-MM-DD-`).
     Unpublished,
     /// Dated after the run, on a site without `future: true`.
     Future,

@@ -321,17 +321,26 @@ impl<'a> Facts<'a> {
         let parsed = front_matter.date.as_ref().and_then(|date| date.parsed.ok());
         let date_broken = date_entry.is_some() && parsed.is_none();
         let zone_known = site.is_some_and(|site| site.timezone.is_some());
+        // The date as written when it is the instant Jekyll uses (it is not when Jekyll does
+        // not see the front matter, or reads an unquoted date as UTC).
         let date = post.date.map(|instant| match parsed {
-            Some(value) if value.offset.is_some() => WrittenDate::Raw(
-                front_matter
-                    .date
-                    .as_ref()
-                    .map_or_else(String::new, |date| date.raw.trim().to_owned()),
-                instant,
-            ),
-            Some(value) if !zone_known => WrittenDate::Local(value.local, value.has_time),
+            Some(value) if value.offset.is_some() && value.resolve(None) == Some(instant) => {
+                WrittenDate::Raw(
+                    front_matter
+                        .date
+                        .as_ref()
+                        .map_or_else(String::new, |date| date.raw.trim().to_owned()),
+                    instant,
+                )
+            }
+            Some(value) if !zone_known && instant.naive_utc() == value.local => {
+                WrittenDate::Local(value.local, value.has_time)
+            }
             _ if zone_known => WrittenDate::Instant(instant),
-            _ => WrittenDate::Local(instant.naive_local(), false),
+            _ => WrittenDate::Local(
+                instant.naive_local(),
+                instant.time() != chrono::NaiveTime::MIN,
+            ),
         });
         let refused = post.post.problems.iter().any(|problem| {
             matches!(
@@ -741,96 +750,9 @@ fn old_urls(post: &ExportPost, site: Option<&Site>) -> Vec<String> {
 
 /// The URL Jekyll gives a post under the site's `permalink` setting (without `baseurl`),
 /// as the path of the file it writes (not percent-encoded).
-fn jekyll_url(post: &ExportPost, site: &Site) -> Option<String> {
-    let date = post.date?;
-    let date = match site.timezone {
-        Some(zone) => date.with_timezone(&zone).fixed_offset(),
-        None => date,
-    };
-    let pattern = match site.permalink.as_deref().unwrap_or("date") {
-        "date" => "/:categories/:year/:month/:day/:title:output_ext",
-        "pretty" => "/:categories/:year/:month/:day/:title/",
-        "ordinal" => "/:categories/:year/:y_day/:title:output_ext",
-        "weekdate" => "/:categories/:year/W:week/:short_day/:title:output_ext",
-        "none" => "/:categories/:title:output_ext",
-        pattern => pattern,
-    };
-    let front_matter = &post.post.front_matter;
-    let slug = front_matter
-        .entry("slug")
-        .and_then(|entry| entry.value.to_scalar_string())
-        .unwrap_or_else(|| post.post.file_name.slug.clone());
-    let mut url = String::new();
-    let mut rest = pattern;
-    while let Some(colon) = rest.find(':') {
-        url.push_str(&rest[..colon]);
-        let name_length = rest[colon + 1..]
-            .find(|c: char| !(c.is_ascii_lowercase() || c == '_'))
-            .unwrap_or(rest.len() - colon - 1);
-        let name = &rest[colon + 1..colon + 1 + name_length];
-        let value = match name {
-            "year" => date.format("%Y").to_string(),
-            "short_year" => date.format("%y").to_string(),
-            "month" => date.format("%m").to_string(),
-            "i_month" => date.month().to_string(),
-            "short_month" => date.format("%b").to_string(),
-            "long_month" => date.format("%B").to_string(),
-            "day" => date.format("%d").to_string(),
-            "i_day" => date.day().to_string(),
-            "y_day" => date.format("%j").to_string(),
-            "short_day" => date.format("%a").to_string(),
-            "long_day" => date.format("%A").to_string(),
-            "week" => date.format("%V").to_string(),
-            "hour" => date.format("%H").to_string(),
-            "minute" => date.format("%M").to_string(),
-            "second" => date.format("%S").to_string(),
-            "title" => jekyll_slugify(&slug, true),
-            "slug" => jekyll_slugify(&slug, false),
-            "name" => post.post.file_name.stem.clone(),
-            "categories" => {
-                let mut categories: Vec<String> = Vec::new();
-                for category in &front_matter.categories {
-                    let category = category.to_lowercase();
-                    if !categories.contains(&category) {
-                        categories.push(category);
-                    }
-                }
-                categories.join("/")
-            }
-            "output_ext" => ".html".to_owned(),
-            _ => format!(":{name}"),
-        };
-        url.push_str(&value);
-        rest = &rest[colon + 1 + name_length..];
-    }
-    url.push_str(rest);
-    let mut collapsed = String::with_capacity(url.len() + 1);
-    for c in format!("/{url}").chars() {
-        if !(c == '/' && collapsed.ends_with('/')) {
-            collapsed.push(c);
-        }
-    }
-    Some(collapsed)
-}
-
-/// Jekyll's `slugify`: `pretty` mode (`:title`, case kept) or `default` mode (`:slug`,
-/// lowercased).
-fn jekyll_slugify(text: &str, pretty: bool) -> String {
-    let keep = |c: char| c.is_alphanumeric() || (pretty && "._~!$&'()+,;=@".contains(c));
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if keep(c) {
-            out.push(c);
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let out = out.trim_matches('-');
-    if pretty {
-        out.to_owned()
-    } else {
-        out.to_lowercase()
-    }
+fn jekyll_url(post: &ExportPost, _site: &Site) -> Option<String> {
+    // `prepare` asked the `jekyll` model, with this post's site.
+    post.url.as_deref().map(crate::jekyll::percent_decode)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2207,16 +2129,6 @@ mod tests {
         assert_eq!(clean_slug("피터모빌의 UX 7요소"), "피터모빌의 UX 7요소");
         assert_eq!(clean_slug("a/b:c"), "a-b-c");
         assert_eq!(clean_slug("..."), "post");
-    }
-
-    #[test]
-    fn jekyll_slugify_modes() {
-        assert_eq!(
-            jekyll_slugify("피터모빌의 UX 7요소", true),
-            "피터모빌의-UX-7요소"
-        );
-        assert_eq!(jekyll_slugify("Hello, World!", false), "hello-world");
-        assert_eq!(jekyll_slugify("Hello, World!", true), "Hello,-World!");
     }
 
     #[test]

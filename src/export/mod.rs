@@ -294,9 +294,10 @@ pub fn prepare_including(
         let document = jekyll::document(&post, site, lint_options.now);
         let skip_reason = match document.kind {
             Kind::Page => Some("a page or static file of the Jekyll site, not a post"),
-            Kind::Ignored => Some(
-                "Jekyll does not read it: a post in `_posts` is named `YYYY-MM-DD-title.ext`, \
-                 in no folder starting with `_` or `.`",
+            Kind::Ignored if !include.unpublished => Some(
+                "Jekyll does not read it: a post in `_posts` is named `YYYY-MM-DD-title.ext` \
+                 (and neither it nor a folder above `_posts` starts with `_` or `.`); add it \
+                 with `--include unpublished`",
             ),
             _ if !include.admits(document.status) => Some(document.status.reason()),
             _ => None,

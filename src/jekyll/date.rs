@@ -10,6 +10,9 @@
 //!   is read with the offset in force before it; a time that happens twice is the later one.
 //! - Without a front matter date, the file name's day at midnight on the site's clock.
 //!
+//! The instant is shown on the site's clock (`timezone`); without one, with the offset it was
+//! written with (UTC when none).
+//!
 //! Whole seconds: Jekyll turns a YAML timestamp into text and back, which drops fractions.
 //! This module does not say whether a date is a problem; the lint rules do.
 
@@ -87,11 +90,12 @@ pub fn file_name_instant(day: NaiveDate, zone: Option<Tz>) -> Option<DateTime<Fi
     Some(on_site_clock(instant, zone))
 }
 
-/// `instant` shown in the site's zone (UTC without one).
+/// `instant` shown in the site's zone; without one, as it was written (Jekyll would show it
+/// in the build machine's zone, which this model takes as UTC for URLs).
 pub fn on_site_clock(instant: DateTime<FixedOffset>, zone: Option<Tz>) -> DateTime<FixedOffset> {
     match zone {
         Some(zone) => instant.with_timezone(&zone).fixed_offset(),
-        None => instant.with_timezone(&Utc).fixed_offset(),
+        None => instant,
     }
 }
 
@@ -233,7 +237,7 @@ mod tests {
         );
         assert_eq!(
             instant("'2021-12-08 10:46:18 +08:00'", None).as_deref(),
-            Some("2021-12-08T02:46:18+00:00")
+            Some("2021-12-08T10:46:18+08:00")
         );
     }
 

@@ -13,7 +13,7 @@
 pub mod date;
 pub mod url;
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
 
 use crate::parse::{FrontMatterFormat, ParseProblem, Post, Value};
 use crate::source::Site;
@@ -34,7 +34,8 @@ pub enum Kind {
     /// Any other file of a site (a page, a static file, a layout, …).
     Page,
     /// In `_posts` but not named `YYYY-MM-DD-title.ext`, or in a folder Jekyll does not read
-    /// (`_x/_posts`, `.x/_posts`, `_posts/_x.md`): Jekyll ignores it.
+    /// (`_x/_posts`, `.x/_posts`, `_posts/_x.md`): Jekyll ignores it. Its status is
+    /// [`Status::Unpublished`].
     Ignored,
     /// Outside any Jekyll site: a loose post (no `_config.yml`, no `_posts`).
     Loose,
@@ -44,7 +45,8 @@ pub enum Kind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
     Published,
-    /// `published: false` (or null), without the site's `unpublished: true`.
+    /// `published: false` (or null), without the site's `unpublished: true`; or a file in
+    /// `_posts` Jekyll does not read ([`Kind::Ignored`]).
     Unpublished,
     /// Dated after the build, without the site's `future: true`.
     Future,
@@ -89,8 +91,9 @@ impl Status {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Document {
     pub kind: Kind,
-    /// The instant Jekyll gives the post, on the site's clock (UTC without `timezone`). `None`
-    /// for pages, and for a post whose date Jekyll would refuse.
+    /// The instant Jekyll gives the post, on the site's clock (without `timezone`, with the
+    /// offset it was written with, UTC if none). `None` for pages, and for a post without a
+    /// usable date.
     pub date: Option<DateTime<FixedOffset>>,
     /// Folders above `_posts`, then the defaults', then the front matter's: once each, as
     /// written (the URL lowercases them).
@@ -113,6 +116,7 @@ pub fn document(post: &Post, site: Option<&Site>, now: DateTime<Utc>) -> Documen
         .unwrap_or_else(|| Facts::loose(post));
     let status = match facts.kind {
         Kind::Draft => Status::Draft,
+        Kind::Ignored => Status::Unpublished,
         _ if facts.unpublished && !site.is_some_and(|site| site.unpublished) => Status::Unpublished,
         _ if !site.is_some_and(|site| site.future)
             && facts.date.is_some_and(|date| date.to_utc() > now) =>
@@ -165,6 +169,19 @@ pub fn location(post: &Post, place: &Place, site: Option<&Site>) -> Option<Locat
 /// given instead, as the better guess for an archive.
 pub fn post_date(post: &Post, site: Option<&Site>) -> Option<DateTime<FixedOffset>> {
     let zone = site.and_then(|site| site.timezone);
+    if post.front_matter.format == FrontMatterFormat::Toml {
+        // Hugo's or Zola's `+++` front matter, which Jekyll does not read: its date is in its
+        // own zone, else the site's, else UTC.
+        let value = post.front_matter.date.as_ref()?.parsed.ok()?;
+        let instant = match value.offset {
+            Some(offset) => offset.from_local_datetime(&value.local).single()?,
+            None => match zone {
+                Some(zone) => date::local_in_zone(value.local, zone)?,
+                None => Utc.from_utc_datetime(&value.local).fixed_offset(),
+            },
+        };
+        return Some(date::on_site_clock(instant, zone));
+    }
     front_matter_value(post, site, "date")
         .and_then(|(value, written)| date::front_matter_instant(value, written, zone))
         .or_else(|| {
@@ -214,7 +231,12 @@ impl Facts {
 
     /// The URL of a post or draft, escaped as Jekyll's `page.url`.
     fn url(&self, site: Option<&Site>) -> Option<String> {
-        let date = self.date?;
+        // Placeholders are on the site's clock; without `timezone`, the build machine's,
+        // taken as UTC.
+        let date = match site.and_then(|site| site.timezone) {
+            Some(_) => self.date?,
+            None => self.date?.with_timezone(&Utc).fixed_offset(),
+        };
         let template = match &self.permalink {
             Some(permalink) => permalink.clone(),
             None => match site.and_then(|site| site.posts_permalink.as_deref()) {

@@ -298,7 +298,10 @@ fn statuses() {
     let draft = model("site/_drafts/x.md", "---\ndate: 2021-12-08\n---\n", "");
     assert_eq!((draft.kind, draft.status), (Kind::Draft, Status::Draft));
     let ignored = model("site/_posts/x.md", "---\ntitle: t\n---\n", "");
-    assert_eq!((ignored.kind, ignored.url), (Kind::Ignored, None));
+    assert_eq!(
+        (ignored.kind, ignored.url, ignored.status),
+        (Kind::Ignored, None, Status::Unpublished)
+    );
     let page = model("site/about.md", "---\ntitle: t\n---\n", "");
     assert_eq!((page.kind, page.url), (Kind::Page, None));
 }
@@ -336,4 +339,10 @@ fn escapes_like_addressable() {
     assert_eq!(escape_path("经济"), "%E7%BB%8F%E6%B5%8E");
     assert_eq!(escape_path("a b%c?d#e[f]"), "a%20b%25c?d%23e%5Bf%5D");
     assert_eq!(slugify("Ünïcode ², 2021", Slugify::Default), "ünïcode-2021");
+    assert_eq!(
+        slugify("피터모빌의 UX 7요소", Slugify::Pretty),
+        "피터모빌의-UX-7요소"
+    );
+    assert_eq!(slugify("Hello, World!", Slugify::Default), "hello-world");
+    assert_eq!(slugify("Hello, World!", Slugify::Pretty), "Hello,-World!");
 }

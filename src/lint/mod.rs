@@ -139,14 +139,13 @@ fn hash_of(value: impl Hash) -> u64 {
 impl PostSummary {
     fn of(post: &Post, site: Option<&Site>, clean: &CleanBody) -> PostSummary {
         let front_matter = &post.front_matter;
-        let zone = site.and_then(|site| site.timezone);
-        let date = front_matter.date.as_ref().map(|date| match &date.parsed {
-            // In UTC, so that `10:18 +0800` and `02:18 +0000` are the same instant.
-            Ok(value) => value
-                .resolve(zone)
-                .map(|instant| instant.to_utc().to_rfc3339())
-                .unwrap_or_else(|| value.local.to_string()),
-            Err(_) => date.raw.trim().to_owned(),
+        let date = front_matter.date.as_ref().map(|date| {
+            // The instant Jekyll uses, in UTC, so that `10:18 +0800` and `02:18 +0000` are the
+            // same; a date Jekyll cannot read, as written.
+            match (&date.parsed, crate::jekyll::post_date(post, site)) {
+                (Ok(_), Some(instant)) => instant.to_utc().to_rfc3339(),
+                _ => date.raw.trim().to_owned(),
+            }
         });
         let title = front_matter
             .title
