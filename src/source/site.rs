@@ -1,5 +1,7 @@
 //! A Jekyll site: the directory holding `_config.yml`, and the settings newsbundle uses from
-//! it (`timezone`, `url`, `baseurl`, `permalink`, `lang`, `title`).
+//! it (`timezone`, `url`, `baseurl`, `permalink`, `lang`, `title`, `future`, `unpublished`,
+//! `show_drafts`, the posts collection's `permalink`, `defaults`). What they mean for a post is
+//! `jekyll`'s to say.
 //!
 //! Reading `_config.yml` never fails: a broken one gives a site with what could be read, and
 //! its problems, for the linter to report against the config file.
