@@ -92,8 +92,8 @@ impl Status {
 pub struct Document {
     pub kind: Kind,
     /// The instant Jekyll gives the post, on the site's clock (without `timezone`, with the
-    /// offset it was written with, UTC if none). `None` for pages, and for a post without a
-    /// usable date.
+    /// offset it was written with, UTC if none); for an ignored file, the one it would have.
+    /// `None` for pages, and for a post without a usable date.
     pub date: Option<DateTime<FixedOffset>>,
     /// Folders above `_posts`, then the defaults', then the front matter's: once each, as
     /// written (the URL lowercases them).
@@ -377,9 +377,10 @@ fn facts(post: &Post, place: &Place, site: Option<&Site>) -> Facts {
     };
     Facts {
         kind,
+        // An ignored file has no date for Jekyll; the one it would have is kept for exports.
         date: match kind {
-            Kind::Post | Kind::Draft | Kind::Loose => post_date(post, site),
-            Kind::Page | Kind::Ignored => None,
+            Kind::Post | Kind::Draft | Kind::Loose | Kind::Ignored => post_date(post, site),
+            Kind::Page => None,
         },
         categories,
         slug,
