@@ -138,13 +138,34 @@ fn chapters() {
 fn package_document() {
     let book = one_book(HARD_CASES, &options());
     let opf = book.text("OEBPS/content.opf");
-    // `lang: zh_CN.UTF-8` is the language tag zh-CN; no author (see the module's notes).
-    assert!(
-        opf.contains("<dc:language id=\"epub-creator-0\">zh-CN</dc:language>"),
-        "{opf}"
-    );
+    // `lang: zh_CN.UTF-8` is the language tag zh-CN, without an author's id; the site has no
+    // `author`, so no creator; its `url` is the source and names the publisher; the newest
+    // post dates the book.
+    assert!(opf.contains("<dc:language>zh-CN</dc:language>"), "{opf}");
     assert!(!opf.contains("dc:creator"), "{opf}");
     assert!(opf.contains("<dc:title>快讯电子书示例</dc:title>"), "{opf}");
+    assert!(
+        opf.contains("<dc:source>https://epub.example.cn</dc:source>"),
+        "{opf}"
+    );
+    assert!(
+        opf.contains("<dc:publisher>epub.example.cn</dc:publisher>"),
+        "{opf}"
+    );
+    assert!(
+        opf.contains("<dc:date>2024-03-10T00:00:00Z</dc:date>"),
+        "{opf}"
+    );
+    // A generated cover, marked so that library views show it.
+    assert!(
+        opf.contains(
+            "<item media-type=\"image/svg+xml\" properties=\"cover-image\" id=\"cover-image\" href=\"cover.svg\"/>"
+        ),
+        "{opf}"
+    );
+    let cover = book.text("OEBPS/cover.svg");
+    assert!(cover.contains(">快讯电子书示例</text>"), "{cover}");
+    assert!(cover.contains(">共 4 篇</text>"), "{cover}");
     // The timestamp of the options, in UTC.
     assert!(
         opf.contains("<meta property=\"dcterms:modified\">2026-01-01T19:04:05Z</meta>"),
@@ -158,9 +179,81 @@ fn package_document() {
     let redacted = identifier.replace(&opf, "urn:uuid:[identifier]");
     insta::assert_snapshot!(redacted);
 
-    // The navigation document gets the book's language too.
+    // The navigation document gets the book's language too, and hides its landmarks.
     let nav = book.text("OEBPS/nav.xhtml");
     assert!(nav.contains(" xml:lang=\"zh-CN\" lang=\"zh-CN\">"), "{nav}");
+    assert!(
+        nav.contains("<nav epub:type=\"landmarks\" hidden=\"hidden\">"),
+        "{nav}"
+    );
+
+    // The NCX: the book's identifier and title, and how deep it really nests (year, month,
+    // post).
+    let ncx = book.text("OEBPS/toc.ncx");
+    let uid = identifier.find(&opf).expect("an identifier").as_str();
+    assert!(
+        ncx.contains(&format!("<meta name=\"dtb:uid\" content=\"{uid}\" />")),
+        "{ncx}"
+    );
+    assert!(
+        ncx.contains("<meta name=\"dtb:depth\" content=\"3\" />"),
+        "{ncx}"
+    );
+    assert!(ncx.contains("<text>快讯电子书示例</text>"), "{ncx}");
+    insta::assert_snapshot!("ncx", identifier.replace(&ncx, "urn:uuid:[identifier]"));
+}
+
+#[test]
+fn author_and_identifier_from_the_options() {
+    let options = ExportOptions {
+        author: Some("新闻编辑部".to_owned()),
+        identifier: Some("urn:isbn:9787000000000".to_owned()),
+        ..options()
+    };
+    let book = one_book(HARD_CASES, &options);
+    let opf = book.text("OEBPS/content.opf");
+    assert!(opf.contains("<dc:creator>新闻编辑部</dc:creator>"), "{opf}");
+    assert!(
+        opf.contains("<dc:identifier id=\"epub-id-1\">urn:isbn:9787000000000</dc:identifier>"),
+        "{opf}"
+    );
+    assert!(book
+        .text("OEBPS/toc.ncx")
+        .contains("<meta name=\"dtb:uid\" content=\"urn:isbn:9787000000000\" />"));
+}
+
+#[test]
+fn a_growing_archive_stays_the_same_book() {
+    // The same site with one more post: a reader's library sees an update, not a new book.
+    let temp = tempfile::tempdir().unwrap();
+    let copy = temp.path().join("archive");
+    copy_tree(Path::new(HARD_CASES), &copy);
+    let before = one_book(copy.to_str().unwrap(), &options());
+    std::fs::write(
+        copy.join("_posts/2024-04-01-more.md"),
+        "---\ntitle: 又一篇\ndate: 2024-04-01 08:00:00 +0800\n---\n\n新增的稿件。\n",
+    )
+    .unwrap();
+    let after = one_book(copy.to_str().unwrap(), &options());
+    let identifier = |book: &Book| {
+        let opf = book.text("OEBPS/content.opf");
+        let start = opf.find("urn:uuid:").expect("an identifier");
+        opf[start..start + 45].to_owned()
+    };
+    assert_ne!(before.bytes, after.bytes);
+    assert_eq!(identifier(&before), identifier(&after));
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
 
 #[test]

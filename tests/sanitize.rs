@@ -125,7 +125,14 @@ fn check_output(xhtml: &str, scheme_text: SchemeText) -> Result<(), String> {
             if matches!(lowercase.as_str(), "style" | "srcdoc" | "formaction") {
                 return Err(format!("<{name} {attribute}> is never allowed"));
             }
-            if !policy.allows_attribute(name, attribute) {
+            if attribute == "class" {
+                // Only whole class names the policy keeps, nothing else in the value.
+                if policy.kept_classes(name, value).as_deref() != Some(value.as_str()) {
+                    return Err(format!(
+                        "<{name} class=\"{value}\"> is not an allowed class"
+                    ));
+                }
+            } else if !policy.allows_attribute(name, attribute) {
                 return Err(format!("<{name} {attribute}> is not an allowed attribute"));
             }
             let is_url = URL_ATTRIBUTES.contains(&attribute.as_str());
@@ -578,6 +585,9 @@ const KEPT_BUT_AMMONIA_REMOVES: &[(&str, &str)] = &[
     // `dir` is allowed everywhere (ammonia allows it on `bdo` only): news quotes Arabic and
     // Hebrew sources, and `dir` only sets the text direction; it loads and runs nothing.
     ("attr-class-id-data-align.html", "p[dir]"),
+    // A code block's language (`class="language-x"`, matched as a whole by the policy's
+    // class patterns): highlighting survives a migration, and a class runs nothing.
+    ("markdown-code-keeps-markup-as-text.html", "code[class]"),
     // Raster images inline as `data:image/png|jpeg|gif|webp` (`Policy::data_images`, on by
     // default): an e-book must be self-contained, and a raster image cannot hold script.
     // `data:image/svg+xml` and every other `data:` URL are refused (img-data-svg.html).

@@ -109,6 +109,8 @@ pub(crate) fn run_export(
     let options = ExportOptions {
         title: args.title.clone(),
         language: args.language.clone(),
+        author: args.author.clone(),
+        identifier: args.identifier.clone(),
         group_by: match args.group_by {
             GroupByArg::Category => export::GroupBy::Category,
             GroupByArg::Year => export::GroupBy::Year,
@@ -230,9 +232,18 @@ fn write_staged(
         destination: &destination,
     };
     let written = match exporter {
-        Some(exporter) => exporter.export(&context)?,
-        None => export::bundle::write(export, options, &destination)?,
+        Some(exporter) => exporter.export(&context),
+        None => export::bundle::write(export, options, &destination),
     };
+    let one_file = exporter.is_some_and(|exporter| exporter.name() != "markdown");
+    let written = written.map_err(|error| match one_file {
+        // The file and its volumes sit in the staging directory, beside where they will go.
+        true => error.shown_under(
+            destination.parent().unwrap_or(&destination),
+            user.parent().unwrap_or(Path::new("")),
+        ),
+        false => error.shown_under(&destination, &user),
+    })?;
     let shown = |file: &PathBuf| user.join(file.strip_prefix(&destination).unwrap_or(file));
     match exporter {
         Some(exporter) if exporter.name() != "markdown" => {
@@ -299,14 +310,25 @@ fn write_to_stdout(
     })
 }
 
-/// `SOURCE_DATE_EPOCH` when set, else the newest post's date, else the Unix epoch.
+/// `SOURCE_DATE_EPOCH` when set, else the newest post's date that is not in the future, else
+/// the Unix epoch.
 fn timestamp(export: &Export) -> chrono::DateTime<chrono::FixedOffset> {
     let from_environment = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|value| value.trim().parse::<i64>().ok())
         .and_then(|seconds| chrono::DateTime::from_timestamp(seconds, 0))
         .map(|instant| instant.fixed_offset());
+    // A future-dated post (9999-12-31) must not date the book: the newest that is not in the
+    // future, else the epoch.
+    let now = chrono::Utc::now();
     from_environment
-        .or_else(|| export.posts.iter().filter_map(|post| post.date).max())
+        .or_else(|| {
+            export
+                .posts
+                .iter()
+                .filter_map(|post| post.date)
+                .filter(|date| *date <= now)
+                .max()
+        })
         .unwrap_or(chrono::DateTime::UNIX_EPOCH.fixed_offset())
 }

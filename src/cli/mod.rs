@@ -170,6 +170,13 @@ pub struct ExportArgs {
     /// Book language (default: `lang` in _config.yml).
     #[arg(long = "lang")]
     pub language: Option<String>,
+    /// Book author (default: `author` in _config.yml).
+    #[arg(long)]
+    pub author: Option<String>,
+    /// Book identifier, e.g. an ISBN or a URN (default: derived from the site's `url`, so a
+    /// re-exported archive stays the same book).
+    #[arg(long)]
+    pub identifier: Option<String>,
     /// Also export posts Jekyll does not publish, marked with their status: `published: false`
     /// ones, future-dated ones, drafts (comma-separated).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "WHAT")]

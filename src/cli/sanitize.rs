@@ -15,11 +15,10 @@ use crate::parse;
 use crate::sanitize::{self, Policy};
 use crate::source;
 
-/// One file, sanitized.
+/// One file, sanitized: its document (to standard output) or the file it was written to.
 struct Cleaned {
-    path: String,
-    stem: String,
-    document: String,
+    document: Option<String>,
+    file: Option<PathBuf>,
     /// A page of a Jekyll site, or a Hugo/Zola section page: sanitized too, counted apart.
     page: bool,
 }
@@ -69,34 +68,6 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
             shown_paths(&paths)
         )));
     }
-    let policy = Policy::default();
-    let results: Vec<Result<Cleaned, String>> = archive
-        .inputs
-        .par_iter()
-        .map(|input| {
-            let post = parse::load(input, &archive, lint::Options::default().max_file_size)
-                .map_err(|error| match error {
-                    parse::LoadError::NotText { .. } => format!("rejected {}: {error}", input.path),
-                    parse::LoadError::Unreadable(_) => {
-                        format!("cannot read {}: {error}", input.path)
-                    }
-                })?;
-            let site = input.site.map(|site| &archive.sites[site]);
-            let body = sanitize::sanitize(&post, site, &policy);
-            let language = post
-                .front_matter
-                .lang
-                .as_deref()
-                .or(site.and_then(|site| site.lang.as_deref()));
-            Ok(Cleaned {
-                path: post.path.clone(),
-                stem: post.file_name.stem.clone(),
-                document: body.to_document(&post.display_title(), language),
-                page: post.file_name.is_section_index()
-                    || (site.is_some() && !post.file_name.in_posts_dir),
-            })
-        })
-        .collect();
     let mut tally = Tally {
         missing_paths: missing_paths(&paths),
         ..Tally::default()
@@ -105,32 +76,14 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
         say!("error: cannot read {path}: {reason}");
         tally.rejected += 1;
     }
-    let mut cleaned = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok(done) => cleaned.push(done),
-            Err(message) => {
-                say!("error: {message}");
-                tally.rejected += 1;
-            }
-        }
-    }
-    tally.processed = cleaned.len();
-    let outcome = Outcome::of(tally);
-    if tally.missing_paths > 0 || cleaned.is_empty() {
+    if tally.missing_paths > 0 {
         // A path that does not exist is likely a typo: nothing is written.
-        return Ok(outcome);
+        return Ok(Outcome::of(tally));
     }
-    match target {
-        None => {
-            if let Some(only) = cleaned.first() {
-                let mut out = io::stdout().lock();
-                let written = out
-                    .write_all(only.document.as_bytes())
-                    .and_then(|()| out.flush());
-                return finish_output(written, outcome);
-            }
-        }
+    // Into a directory: each file is written as soon as it is clean, on every core, into the
+    // staging directory; names are chosen first, in path order, so they do not depend on
+    // which thread finishes first.
+    let staging = match target {
         Some(target) => {
             super::clean_up_on_signals();
             let staging = Staging::begin(
@@ -143,7 +96,88 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
             for note in &staging.notes {
                 say!("note: {note}");
             }
-            let written = write_documents(&cleaned, &staging.destination())?;
+            Some(staging)
+        }
+        None => None,
+    };
+    let destination = staging.as_ref().map(Staging::destination);
+    let names = file_names(&archive.inputs);
+    let policy = Policy::default();
+    let results: Vec<Result<Cleaned, Failure>> = archive
+        .inputs
+        .par_iter()
+        .zip(&names)
+        .map(|(input, name)| {
+            let post = parse::load(input, &archive, lint::Options::default().max_file_size)
+                .map_err(|error| {
+                    Failure::Rejected(match error {
+                        parse::LoadError::NotText { .. } => {
+                            format!("rejected {}: {error}", input.path)
+                        }
+                        parse::LoadError::Unreadable(_) => {
+                            format!("cannot read {}: {error}", input.path)
+                        }
+                    })
+                })?;
+            let site = input.site.map(|site| &archive.sites[site]);
+            let body = sanitize::sanitize(&post, site, &policy);
+            let language = post
+                .front_matter
+                .lang
+                .as_deref()
+                .or(site.and_then(|site| site.lang.as_deref()));
+            let document = body.to_document(&post.display_title(), language);
+            let page = post.file_name.is_section_index()
+                || (site.is_some() && !post.file_name.in_posts_dir);
+            match &destination {
+                Some(directory) => {
+                    let path = directory.join(name);
+                    write_document(&path, &document).map_err(Failure::Fatal)?;
+                    Ok(Cleaned {
+                        document: None,
+                        file: Some(path),
+                        page,
+                    })
+                }
+                None => Ok(Cleaned {
+                    document: Some(document),
+                    file: None,
+                    page,
+                }),
+            }
+        })
+        .collect();
+    let mut cleaned = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(done) => cleaned.push(done),
+            Err(Failure::Rejected(message)) => {
+                say!("error: {message}");
+                tally.rejected += 1;
+            }
+            Err(Failure::Fatal(error)) => return Err(error),
+        }
+    }
+    tally.processed = cleaned.len();
+    let outcome = Outcome::of(tally);
+    if cleaned.is_empty() {
+        // Nothing to write (the staging directory, if any, is removed).
+        return Ok(outcome);
+    }
+    match staging {
+        None => {
+            let document = cleaned[0].document.as_deref().unwrap_or_default();
+            let mut out = io::stdout().lock();
+            let written = out
+                .write_all(document.as_bytes())
+                .and_then(|()| out.flush());
+            finish_output(written, outcome)
+        }
+        Some(staging) => {
+            let written: Vec<PathBuf> = cleaned
+                .iter()
+                .filter_map(|file| file.file.clone())
+                .collect();
             let deleted = staging.commit_directory(&written)?;
             for file in deleted {
                 say!("warning: deleted {file}, which newsbundle did not write (--force)");
@@ -160,44 +194,54 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
                 },
                 directory.unwrap_or_default().display()
             );
+            Ok(outcome)
         }
     }
-    Ok(outcome)
 }
 
-/// One `<stem>.xhtml` per file into `directory`; a second file with the same stem (in another
-/// folder) gets `-2`, `-3`, … in path order, and the user is told.
-fn write_documents(cleaned: &[Cleaned], directory: &Path) -> Result<Vec<PathBuf>, CliError> {
+/// Why a file was not sanitized: rejected (reported, the run goes on), or an output that
+/// cannot be written (the run stops).
+enum Failure {
+    Rejected(String),
+    Fatal(CliError),
+}
+
+/// `<stem>.xhtml` for each input, in path order; a second file with the same stem (in another
+/// folder) gets `-2`, `-3`, …, and the user is told.
+fn file_names(inputs: &[source::Input]) -> Vec<String> {
     let mut taken: HashMap<String, &str> = HashMap::new();
-    let mut written = Vec::with_capacity(cleaned.len());
-    for file in cleaned {
-        let first = format!("{}.xhtml", file.stem);
+    let mut names = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let stem = parse::FileName::from_path(&input.path).stem;
+        let first = format!("{stem}.xhtml");
         let mut name = first.clone();
         let mut counter = 2;
         // Compared without case: two names differing only in case are one file on macOS.
         while taken.contains_key(&name.to_lowercase()) {
-            name = format!("{}-{counter}.xhtml", file.stem);
+            name = format!("{stem}-{counter}.xhtml");
             counter += 1;
         }
         if name != first {
             say!(
                 "note: {} is written as {name}: {first} is already {}'s",
-                file.path,
+                input.path,
                 taken[&first.to_lowercase()]
             );
         }
-        taken.insert(name.to_lowercase(), &file.path);
-        let path = directory.join(&name);
-        output::check_abandoned(&path)?;
-        std::fs::write(&path, file.document.as_bytes()).map_err(|error| {
-            output::OutputError::Write {
-                path: path.display().to_string(),
-                reason: source::describe_io(&error),
-            }
-        })?;
-        written.push(path);
+        taken.insert(name.to_lowercase(), &input.path);
+        names.push(name);
     }
-    Ok(written)
+    names
+}
+
+fn write_document(path: &Path, document: &str) -> Result<(), CliError> {
+    output::check_abandoned(path)?;
+    std::fs::write(path, document.as_bytes()).map_err(|error| {
+        CliError::from(output::OutputError::Write {
+            path: path.display().to_string(),
+            reason: source::describe_io(&error),
+        })
+    })
 }
 
 fn shown_paths(paths: &[PathBuf]) -> String {

@@ -14,6 +14,7 @@
 pub mod bundle;
 pub mod epub;
 pub mod json;
+pub mod language;
 pub mod markdown;
 
 use std::collections::HashMap;
@@ -136,6 +137,11 @@ pub struct ExportOptions {
     pub title: Option<String>,
     /// Book language; default: the site's `lang`, else the most common post `lang`, else `und`.
     pub language: Option<String>,
+    /// Book author (`dc:creator`); default: the site's `author`.
+    pub author: Option<String>,
+    /// Book identifier (`dc:identifier`); default: a UUID v5 of the site's `url` (else its
+    /// title), so a growing archive stays the same book in a reader's library.
+    pub identifier: Option<String>,
     pub group_by: GroupBy,
     /// A book holds at most this many posts; more make volumes. Default 2,000.
     pub max_posts_per_volume: usize,
@@ -150,6 +156,8 @@ impl Default for ExportOptions {
         ExportOptions {
             title: None,
             language: None,
+            author: None,
+            identifier: None,
             group_by: GroupBy::default(),
             max_posts_per_volume: 2_000,
             layout: Layout::default(),
@@ -176,6 +184,23 @@ pub enum ExportError {
         format: &'static str,
         reason: String,
     },
+}
+
+impl ExportError {
+    /// The error with a path under `temporary` shown under `shown` instead: exporters write
+    /// into a staging directory, but the user should read the path they gave.
+    pub fn shown_under(self, temporary: &Path, shown: &Path) -> ExportError {
+        match self {
+            ExportError::Output(OutputError::Write { path, reason }) => {
+                let path = match Path::new(&path).strip_prefix(temporary) {
+                    Ok(rest) => shown.join(rest).display().to_string(),
+                    Err(_) => path,
+                };
+                ExportError::Output(OutputError::Write { path, reason })
+            }
+            other => other,
+        }
+    }
 }
 
 /// What an exporter wrote: the files, and where each post went. The manifest is made from
@@ -390,4 +415,22 @@ fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(bytes);
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_show_the_users_path_not_the_staging_one() {
+        let error = ExportError::Output(OutputError::Write {
+            path: "/data/.out.newsbundle-42/new/posts/_posts/a.md".to_owned(),
+            reason: "no space left on device".to_owned(),
+        });
+        let shown = error.shown_under(Path::new("/data/.out.newsbundle-42/new"), Path::new("out"));
+        assert_eq!(
+            shown.to_string(),
+            "cannot write out/posts/_posts/a.md: no space left on device"
+        );
+    }
 }

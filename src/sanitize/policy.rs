@@ -179,7 +179,18 @@ pub struct Policy {
     templates: TemplatePolicy,
     navigation: Vec<String>,
     extract_trailer: bool,
+    /// Classes kept on an element: (element, a class name must match this whole).
+    classes: Vec<(String, regex::Regex)>,
 }
+
+/// Classes that carry meaning, kept by default: a code block's language (so highlighting
+/// survives a migration) and a table cell's alignment (GFM `|:-:|`, which the Markdown stage
+/// writes as `style="text-align: …"` and the rewrite stage turns into a class).
+const DEFAULT_CLASSES: &[(&str, &str)] = &[
+    ("code", r"language-[A-Za-z0-9_+#.-]{1,40}"),
+    ("th", r"align-(?:left|center|right)"),
+    ("td", r"align-(?:left|center|right)"),
+];
 
 impl Default for Policy {
     fn default() -> Self {
@@ -218,6 +229,19 @@ impl Policy {
                 .element_attributes
                 .get(element)
                 .is_some_and(|set| set.contains(attribute))
+    }
+
+    /// The classes of `value` that `element` may keep, space-separated, or `None` when none.
+    pub fn kept_classes(&self, element: &str, value: &str) -> Option<String> {
+        let kept: Vec<&str> = value
+            .split_ascii_whitespace()
+            .filter(|class| {
+                self.classes
+                    .iter()
+                    .any(|(allowed, pattern)| allowed == element && pattern.is_match(class))
+            })
+            .collect();
+        (!kept.is_empty()).then(|| kept.join(" "))
     }
 
     /// True when some allowed element may carry `attribute` (so finding it elsewhere means it
@@ -289,8 +313,33 @@ impl PolicyBuilder {
                     .map(|text| text.to_string())
                     .collect(),
                 extract_trailer: true,
+                classes: DEFAULT_CLASSES
+                    .iter()
+                    .filter_map(|(element, pattern)| {
+                        let pattern = regex::Regex::new(&format!("^(?:{pattern})$")).ok()?;
+                        Some((element.to_string(), pattern))
+                    })
+                    .collect(),
             },
         }
+    }
+
+    /// Keep class names matching `pattern` (a regular expression for the whole name) on
+    /// `element`. Default: `language-*` on `code`, `align-left|center|right` on `th` and `td`.
+    /// Any other class is removed. A pattern that is not a regular expression is ignored.
+    pub fn allow_class(mut self, element: &str, pattern: &str) -> Self {
+        if let Ok(pattern) = regex::Regex::new(&format!("^(?:{pattern})$")) {
+            self.policy
+                .classes
+                .push((element.to_ascii_lowercase(), pattern));
+        }
+        self
+    }
+
+    /// Remove every class rule: no class is kept anywhere.
+    pub fn deny_classes(mut self) -> Self {
+        self.policy.classes.clear();
+        self
     }
 
     /// Allow one more element. Default: text-level and block elements fit for e-readers

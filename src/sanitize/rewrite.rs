@@ -164,9 +164,23 @@ fn handle_element(
         .map(|attribute| attribute.name())
         .filter(|attribute| !policy.allows_attribute(&name, attribute))
         .collect();
+    let mut kept_class = None;
     for attribute in names {
         let value = || el.get_attribute(&attribute).unwrap_or_default();
-        if attribute.starts_with("on") {
+        if attribute == "class" {
+            // Only the classes the policy keeps (a code block's language, a cell's alignment).
+            kept_class = policy.kept_classes(&name, &value());
+        } else if attribute == "style" && matches!(name.as_str(), "th" | "td") {
+            // The Markdown stage writes GFM column alignment as a style: kept as a class.
+            let style = value();
+            if let Some(alignment) = table_alignment(&style) {
+                kept_class = Some(format!("align-{alignment}"));
+            } else if is_hiding_style(&style) {
+                hidden = true;
+            } else {
+                record(RemovalReason::InlineStyle, style);
+            }
+        } else if attribute.starts_with("on") {
             record(RemovalReason::EventHandler, attribute.clone());
         } else if attribute == "style" {
             let style = value();
@@ -188,6 +202,9 @@ fn handle_element(
             record(RemovalReason::MisplacedAttribute, attribute.clone());
         }
         el.remove_attribute(&attribute);
+    }
+    if let Some(class) = kept_class {
+        let _ = el.set_attribute("class", &class);
     }
 
     if ALWAYS_REMOVED.contains(&name.as_str()) {
@@ -234,4 +251,19 @@ fn is_hiding_style(style: &str) -> bool {
         .collect::<String>()
         .to_ascii_lowercase();
     compact.contains("display:none") || compact.contains("visibility:hidden")
+}
+
+/// `left`, `center` or `right` when `style` is only a `text-align` declaration.
+fn table_alignment(style: &str) -> Option<&'static str> {
+    let declaration = style.trim().trim_end_matches(';').trim();
+    let (property, value) = declaration.split_once(':')?;
+    if !property.trim().eq_ignore_ascii_case("text-align") {
+        return None;
+    }
+    match value.trim().to_ascii_lowercase().as_str() {
+        "left" => Some("left"),
+        "center" => Some("center"),
+        "right" => Some("right"),
+        _ => None,
+    }
 }

@@ -215,6 +215,12 @@ impl Walker<'_> {
         let mut attributes: Vec<(&str, String)> = Vec::new();
         let mut href = None;
         for (attribute, value) in element.attrs() {
+            if attribute == "class" {
+                if let Some(class) = self.policy.kept_classes(name, value) {
+                    attributes.push(("class", class));
+                }
+                continue;
+            }
             if !self.policy.allows_attribute(name, attribute) {
                 continue;
             }

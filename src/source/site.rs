@@ -27,6 +27,10 @@ pub struct Site {
     /// `lang`, or else `locale` (as some themes name it).
     pub lang: Option<String>,
     pub title: Option<String>,
+    /// `author`: a name, or the `name` of an author mapping (as themes write it).
+    pub author: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
     /// The collections (other than posts) that Jekyll writes out, `output: true` under
     /// `collections`: their documents are not read here, so what lies under `/NAME/` is unknown.
     pub output_collections: Vec<String>,
@@ -109,6 +113,15 @@ impl Site {
                     .and_then(Value::to_scalar_string);
                 continue;
             }
+            if let (Some("author"), Value::Mapping(author)) = (key.as_str(), &value) {
+                site.author = author
+                    .iter()
+                    .find(|(key, _)| key.as_str() == Some("name"))
+                    .and_then(|(_, name)| name.to_scalar_string())
+                    .map(|name| name.trim().to_owned())
+                    .filter(|name| !name.is_empty());
+                continue;
+            }
             match (key.as_str(), &value) {
                 (Some("defaults"), Value::Sequence(sets)) => {
                     site.defaults = sets.iter().filter_map(front_matter_default).collect();
@@ -141,6 +154,8 @@ impl Site {
                 // Some themes (Minimal Mistakes) name the site's language `locale`.
                 "locale" => locale = Some(text),
                 "title" => site.title = Some(text),
+                "author" if !text.is_empty() => site.author = Some(text),
+                "description" if !text.is_empty() => site.description = Some(text),
                 _ => {}
             }
         }

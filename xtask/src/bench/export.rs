@@ -54,6 +54,9 @@ const PEAK_LIMIT_MB: f64 = 300.0;
 /// (50 x the ~106 posts/s it measured for pandoc's EPUB of 1,000 posts). Judged too,
 /// because pandoc's posts/s depend on how many posts one pandoc process is given.
 const MIN_POSTS_PER_S: f64 = 5_000.0;
+/// `sanitize -o` and `bundle` may take at most this many times `lint`'s time (issue 7).
+const MAX_WRITER_RATIO: f64 = 1.5;
+
 /// Exit codes of `bundle` that count as a successful run (1 = some posts rejected).
 const BUNDLE_OK: &[i32] = &[0, 1];
 const PANDOC_OK: &[i32] = &[0];
@@ -177,6 +180,19 @@ pub(super) struct ExportReport {
     pandoc_epub: Row,
     pandoc_gfm: Row,
     target: ExportTarget,
+    /// `lint` and `sanitize -o` on the same archive, for the writer's cost.
+    lint: Row,
+    sanitize: Row,
+    writer: WriterTarget,
+}
+
+/// `sanitize -o` and `bundle` against `lint` (which reads, sanitizes and lints every post but
+/// writes nothing): the writer's cost, as median wall-time ratios.
+#[derive(Serialize)]
+struct WriterTarget {
+    max_ratio: f64,
+    sanitize_to_lint: Option<f64>,
+    bundle_to_lint: Option<f64>,
 }
 
 impl ExportReport {
@@ -394,16 +410,44 @@ fn post_names(dir: &Path) -> io::Result<Vec<String>> {
 }
 
 fn bundle_tool(opts: &ExportOptions, archive_dir: &Path, stderr_file: PathBuf) -> Tool {
+    newsbundle_tool(opts, archive_dir, stderr_file, "bundle", true)
+}
+
+/// `<bin> SUBCOMMAND --quiet <archive> [-o TMP/out]` (`lint` gets `--format json` and no
+/// output: what `sanitize -o` and `bundle` are compared with, since `lint` sanitizes every
+/// body too).
+fn newsbundle_tool(
+    opts: &ExportOptions,
+    archive_dir: &Path,
+    stderr_file: PathBuf,
+    subcommand: &'static str,
+    writes: bool,
+) -> Tool {
     let bin = opts.bin.clone();
     let dir = archive_dir.to_path_buf();
-    let label = match bin.file_name() {
-        Some(name) => format!("{} bundle", name.to_string_lossy()),
-        None => "newsbundle bundle".to_string(),
+    let name = bin.file_name().map_or("newsbundle".to_string(), |name| {
+        name.to_string_lossy().into_owned()
+    });
+    let flags: &'static [&'static str] = match subcommand {
+        "lint" => &["--format", "json", "--no-config"],
+        "sanitize" => &[],
+        _ => &["--quiet"],
     };
+    let label = format!(
+        "{name} {subcommand}{}",
+        if writes && subcommand == "sanitize" {
+            " -o"
+        } else {
+            ""
+        }
+    );
     let shown = format!(
-        "{} bundle --quiet {} -o TMP/out > /dev/null 2> {}",
+        "{} {subcommand} {}{} {}{} > /dev/null 2> {}",
         shell_quote(&bin.to_string_lossy()),
+        flags.join(" "),
+        if flags.is_empty() { "" } else { " " },
         shell_quote(&dir.to_string_lossy()),
+        if writes { " -o TMP/out" } else { "" },
         shell_quote(&stderr_file.to_string_lossy()),
     );
     Tool {
@@ -413,7 +457,10 @@ fn bundle_tool(opts: &ExportOptions, archive_dir: &Path, stderr_file: PathBuf) -
         stderr_file,
         build: Box::new(move |out| {
             let mut cmd = Command::new(&bin);
-            cmd.args(["bundle", "--quiet"]).arg(&dir).arg("-o").arg(out);
+            cmd.arg(subcommand).args(flags).arg(&dir);
+            if writes {
+                cmd.arg("-o").arg(out);
+            }
             cmd
         }),
         shown,
@@ -534,6 +581,23 @@ pub(super) fn run(opts: &ExportOptions, base: &Path) -> DynResult<ExportReport> 
         }
     }
 
+    // lint and sanitize -o on the same archive: what the writer costs beyond the pipeline.
+    let mut writers = Vec::new();
+    if !opts.skip_bundle {
+        for (subcommand, writes) in [("lint", false), ("sanitize", true)] {
+            let mut tool = newsbundle_tool(
+                opts,
+                &archive.dir,
+                base.join(format!("{posts}.{subcommand}.stderr")),
+                subcommand,
+                writes,
+            );
+            tool.posts = archive.posts;
+            tool.input_bytes = archive.bytes;
+            writers.push(tool);
+        }
+    }
+
     // pandoc: version, subset.
     let mut pandoc_skipped = opts.skip_pandoc.then(|| "--skip-pandoc".to_string());
     let mut pandoc_version_line = None;
@@ -609,6 +673,9 @@ pub(super) fn run(opts: &ExportOptions, base: &Path) -> DynResult<ExportReport> 
         if !opts.skip_bundle {
             tools.push((&mut bundle, opts.runs));
         }
+        for tool in &mut writers {
+            tools.push((tool, opts.runs));
+        }
         for tool in &mut pandoc_tools {
             tools.push((tool, opts.pandoc_runs));
         }
@@ -660,6 +727,21 @@ pub(super) fn run(opts: &ExportOptions, base: &Path) -> DynResult<ExportReport> 
             reason: pandoc_skipped.clone().unwrap_or_default(),
         })
     };
+    let mut writer_rows = writers.iter().map(Tool::row);
+    let lint = writer_rows.next().unwrap_or_else(|| Row::Skipped {
+        tool: "newsbundle lint".to_string(),
+        reason: "--skip-bundle".to_string(),
+    });
+    let sanitize = writer_rows.next().unwrap_or_else(|| Row::Skipped {
+        tool: "newsbundle sanitize -o".to_string(),
+        reason: "--skip-bundle".to_string(),
+    });
+    let to_lint = |row: &Row| Some(row.measured()?.median_s / lint.measured()?.median_s);
+    let writer = WriterTarget {
+        max_ratio: MAX_WRITER_RATIO,
+        sanitize_to_lint: to_lint(&sanitize),
+        bundle_to_lint: to_lint(&bundle_row),
+    };
     let pandoc_epub = next_pandoc_row("pandoc -> EPUB 3");
     let pandoc_gfm = next_pandoc_row("pandoc -> GFM");
 
@@ -694,6 +776,9 @@ pub(super) fn run(opts: &ExportOptions, base: &Path) -> DynResult<ExportReport> 
         pandoc_epub,
         pandoc_gfm,
         target,
+        lint,
+        sanitize,
+        writer,
     })
 }
 
@@ -721,7 +806,13 @@ pub(super) fn print_table(report: &ExportReport) {
         "{:<20} {:>7} {:>9} {:>9} {:>9} {:>7} {:>9} {:>12}",
         "tool", "posts", "median s", "posts/s", "peak MiB", "cpu s", "output MB", "bundle/this"
     );
-    let rows = [&report.bundle, &report.pandoc_epub, &report.pandoc_gfm];
+    let rows = [
+        &report.bundle,
+        &report.lint,
+        &report.sanitize,
+        &report.pandoc_epub,
+        &report.pandoc_gfm,
+    ];
     for row in rows {
         match row {
             Row::Measured(r) => println!(
@@ -782,6 +873,23 @@ pub(super) fn print_table(report: &ExportReport) {
 
 pub(super) fn print_targets(report: &ExportReport) {
     let verdict = |met: bool| if met { "met" } else { "NOT met" };
+    let writer = &report.writer;
+    for (what, ratio) in [
+        ("sanitize -o", writer.sanitize_to_lint),
+        ("bundle", writer.bundle_to_lint),
+    ] {
+        match ratio {
+            Some(ratio) => println!(
+                "target: {what} at most {:.1}x lint's time on the same archive -> {ratio:.2}x: {}",
+                writer.max_ratio,
+                verdict(ratio <= writer.max_ratio)
+            ),
+            None => println!(
+                "target: {what} at most {:.1}x lint's time -> not measured",
+                writer.max_ratio
+            ),
+        }
+    }
     let bundle = report.bundle.measured();
     let epub = report.pandoc_epub.measured();
     let t = &report.target;

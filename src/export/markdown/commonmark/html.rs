@@ -1,0 +1,108 @@
+//! Elements Markdown has no syntax for, written as HTML blocks, as the sanitizer serialized
+//! them.
+
+use super::{attributes, is_element, name, text_node, Block, BlockKind, Node};
+
+/// An element written as an HTML block, as the sanitizer serialized it; no blank line may
+/// fall inside (it would end the block), and Liquid-like braces are entities.
+pub(super) fn html_block(node: Node<'_>) -> Block {
+    let mut out = String::new();
+    serialize(node, &mut out);
+    Block {
+        kind: BlockKind::Html,
+        text: out,
+    }
+}
+
+/// Elements without content, written `<br />`.
+const VOID: &[&str] = &["br", "hr", "img", "wbr", "col"];
+
+fn serialize(root: Node<'_>, out: &mut String) {
+    enum Step<'a> {
+        Enter(Node<'a>),
+        Close(&'a str),
+    }
+    let mut stack = vec![Step::Enter(root)];
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Close(name) => {
+                out.push_str("</");
+                out.push_str(name);
+                out.push('>');
+            }
+            Step::Enter(node) => {
+                if let Some(text) = text_node(node) {
+                    let in_pre = node.ancestors().any(|ancestor| name(ancestor) == "pre");
+                    push_html_text(out, text, in_pre);
+                    continue;
+                }
+                if !is_element(node) {
+                    continue;
+                }
+                let name = name(node);
+                out.push('<');
+                out.push_str(name);
+                push_attributes(out, node);
+                if VOID.contains(&name) {
+                    out.push_str(" />");
+                    continue;
+                }
+                out.push('>');
+                stack.push(Step::Close(name));
+                let children: Vec<_> = node.children().collect();
+                stack.extend(children.into_iter().rev().map(Step::Enter));
+            }
+        }
+    }
+}
+
+pub(super) fn push_attributes(out: &mut String, node: Node<'_>) {
+    for (attribute, value) in attributes(node) {
+        out.push(' ');
+        out.push_str(attribute);
+        out.push_str("=\"");
+        for c in value.chars() {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '"' => out.push_str("&quot;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '{' => out.push_str("&#123;"),
+                '\n' => out.push_str("&#10;"),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+}
+
+/// Text inside an HTML block: escaped, whitespace runs with a line break made one line break
+/// (a blank line would end the block), and every line break in `pre` an entity.
+fn push_html_text(out: &mut String, text: &str, in_pre: bool) {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '{' if matches!(chars.peek(), Some('{' | '%' | ':')) => out.push_str("&#123;"),
+            '\n' if in_pre => out.push_str("&#10;"),
+            c if !in_pre && is_html_space(c) => {
+                let mut newline = c == '\n';
+                while let Some(&next) = chars.peek() {
+                    if !is_html_space(next) {
+                        break;
+                    }
+                    newline |= next == '\n';
+                    chars.next();
+                }
+                out.push(if newline { '\n' } else { ' ' });
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+pub(super) fn is_html_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}')
+}

@@ -1,0 +1,609 @@
+//! XHTML to CommonMark: the blocks of a sanitized body ([`xhtml_to_markdown`]); inline
+//! content is in `inline.rs`, elements Markdown has no syntax for in `html.rs`.
+
+mod html;
+mod inline;
+
+use std::sync::LazyLock;
+
+use ego_tree::NodeRef;
+use regex::Regex;
+use scraper::Html;
+
+use html::html_block;
+use inline::{inline_markdown, Context};
+
+/// How deep blocks may nest before the rest is written as its text (each level indents
+/// every line below it).
+const MAX_BLOCK_DEPTH: usize = 24;
+/// How deep inline elements may nest before the rest is written as its text.
+const MAX_INLINE_DEPTH: usize = 64;
+
+/// Convert a sanitized XHTML fragment ([`CleanBody::xhtml`](crate::sanitize::CleanBody::xhtml))
+/// to CommonMark with GFM tables and strikethrough.
+///
+/// - Headings are ATX (`##`), paragraphs are separated by a blank line, and line breaks inside
+///   a paragraph stay where the input had them: no text is wrapped or joined, so no space ever
+///   comes between two CJK characters. A `<br />` is a backslash at the end of the line.
+/// - `em`/`i` are `*…*`, `strong`/`b` `**…**`, `del`/`s` `~~…~~`, unless CommonMark would not
+///   see them there (`**“引号”**文字`: the closing run is not right-flanking): then, and for
+///   elements Markdown has no syntax for (`sub`, `sup`, `mark`, `u`, `q`, `abbr`, …), inline
+///   HTML with the attributes the sanitizer kept.
+/// - Links are `[text](url "title")` (`<url>` when the text is the URL); images
+///   `![alt](src "title")` (width and height are dropped); code is a code span with as many
+///   backticks as it needs, `pre` a fenced block.
+/// - Lists keep their nesting, start number and looseness; adjacent lists alternate markers so
+///   that they stay apart. `blockquote` is `>`; `hr` is `---`.
+/// - Tables with a cell per column and inline content are GFM tables (with an empty header row
+///   when the table has none, and the caption as a paragraph before it); other tables, and
+///   definition lists, are HTML blocks. A figure is its content, caption as a paragraph.
+/// - Escaping only where Markdown would otherwise read syntax: `*`, `` ` ``, `[`, `]`, `~`, `|`
+///   (a line with one may head a table) always; `_` unless inside a word; `<` before a
+///   tag-like character; `&` before an entity; `!` before a link; `$$` (kramdown math); `#`,
+///   `>`, `-`, `+`, `=`, `:` and `1.` at the start of a line; `{` before `{`, `%` or `:`
+///   (Liquid, kramdown, Hugo and Zola shortcodes), as `&#123;`. Never CJK punctuation.
+/// - When the last line could be taken for a source or navigation line (a bare link), an HTML
+///   comment ends the body, so that newsbundle does not cut it off when reading it back.
+pub fn xhtml_to_markdown(xhtml: &str) -> String {
+    // html5ever (as the sanitizer uses it) rather than an XML parser: it builds the tree
+    // without recursing, so 10,000 nested elements fit in a worker thread's stack.
+    let document = Html::parse_fragment(xhtml);
+    let root = document
+        .tree
+        .root()
+        .children()
+        .find(|child| name(*child) == "html")
+        .unwrap_or_else(|| document.tree.root());
+    let blocks = BlockWriter.blocks(root, 0);
+    let mut markdown = join_blocks(&blocks, false);
+    if ends_like_a_trailer(&markdown) {
+        markdown.push_str("\n\n<!-- end -->");
+    }
+    markdown
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum BlockKind {
+    Paragraph,
+    Heading,
+    Fence,
+    List { ordered: bool, starts_at_one: bool },
+    Quote,
+    Rule,
+    Table,
+    Html,
+}
+
+#[derive(Clone, Debug)]
+struct Block {
+    kind: BlockKind,
+    text: String,
+}
+
+/// Block-level elements: an inline run stops before them.
+const BLOCK_ELEMENTS: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "colgroup",
+    "figure",
+    "figcaption",
+    "hr",
+    "section",
+    "article",
+    "aside",
+    "header",
+    "footer",
+    "nav",
+    "main",
+    "address",
+    "details",
+    "summary",
+    "center",
+    "body",
+];
+
+fn is_block(node: Node<'_>) -> bool {
+    is_element(node) && BLOCK_ELEMENTS.contains(&name(node))
+}
+
+struct BlockWriter;
+
+impl BlockWriter {
+    /// The blocks of a container's children: runs of inline content become paragraphs.
+    fn blocks(&mut self, parent: Node<'_>, depth: usize) -> Vec<Block> {
+        let mut blocks: Vec<Block> = Vec::new();
+        if depth > MAX_BLOCK_DEPTH {
+            let text = inline_markdown(&[parent], Context::Paragraph, MAX_INLINE_DEPTH);
+            push_paragraph(&mut blocks, text);
+            return blocks;
+        }
+        let mut run: Vec<Node<'_>> = Vec::new();
+        for child in parent.children() {
+            if !is_block(child) {
+                if is_element(child) || text_node(child).is_some() {
+                    run.push(child);
+                }
+                continue;
+            }
+            if !run.is_empty() {
+                let text = inline_markdown(&run, Context::Paragraph, 0);
+                push_paragraph(&mut blocks, text);
+                run.clear();
+            }
+            self.block(child, depth, &mut blocks);
+        }
+        if !run.is_empty() {
+            let text = inline_markdown(&run, Context::Paragraph, 0);
+            push_paragraph(&mut blocks, text);
+        }
+        blocks
+    }
+
+    fn block(&mut self, node: Node<'_>, depth: usize, blocks: &mut Vec<Block>) {
+        let name = name(node);
+        match name {
+            "p" => {
+                let children: Vec<_> = node.children().collect();
+                push_paragraph(blocks, inline_markdown(&children, Context::Paragraph, 0));
+            }
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                let level = usize::from(name.as_bytes()[1] - b'0');
+                let children: Vec<_> = node.children().collect();
+                let mut content = inline_markdown(&children, Context::Line, 0);
+                // A trailing `#` would read as a closing sequence.
+                if content.ends_with('#') {
+                    content.pop();
+                    content.push_str("\\#");
+                }
+                let hashes = "#".repeat(level);
+                let text = if content.is_empty() {
+                    hashes
+                } else {
+                    format!("{hashes} {content}")
+                };
+                blocks.push(Block {
+                    kind: BlockKind::Heading,
+                    text,
+                });
+            }
+            "pre" => {
+                // `<pre><code class="language-x">` keeps its language as the fence's info.
+                let language = node
+                    .children()
+                    .find(|child| self::name(*child) == "code")
+                    .and_then(|code| attribute(code, "class"))
+                    .and_then(|class| {
+                        class
+                            .split_ascii_whitespace()
+                            .find_map(|class| class.strip_prefix("language-"))
+                    })
+                    .filter(|language| !language.contains('`'))
+                    .unwrap_or_default();
+                blocks.push(fence(&text_of(node), language))
+            }
+            "blockquote" => {
+                let inner = join_blocks(&self.blocks(node, depth + 1), false);
+                let text = inner
+                    .lines()
+                    .map(|line| {
+                        if line.is_empty() {
+                            ">".to_owned()
+                        } else {
+                            format!("> {line}")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                blocks.push(Block {
+                    kind: BlockKind::Quote,
+                    text: if text.is_empty() {
+                        ">".to_owned()
+                    } else {
+                        text
+                    },
+                });
+            }
+            "ul" | "ol" => {
+                let ordered = name == "ol";
+                // Two lists in a row with the same marker would be read as one.
+                let alternate = blocks.last().is_some_and(|last| {
+                    matches!(&last.kind, BlockKind::List { ordered: o, .. } if *o == ordered)
+                        && last_list_marker_is_primary(&last.text, ordered)
+                });
+                blocks.push(self.list(node, ordered, !alternate, depth));
+            }
+            "hr" => blocks.push(Block {
+                kind: BlockKind::Rule,
+                text: "---".to_owned(),
+            }),
+            "table" => self.table(node, blocks),
+            "dl" => blocks.push(html_block(node)),
+            // Containers without Markdown syntax: their content.
+            _ => blocks.extend(self.blocks(node, depth + 1)),
+        }
+    }
+
+    fn list(&mut self, node: Node<'_>, ordered: bool, primary: bool, depth: usize) -> Block {
+        let mut number: u64 = if ordered {
+            attribute(node, "start")
+                .and_then(|start| start.trim().parse::<u64>().ok())
+                .unwrap_or(1)
+                .min(999_999_999)
+        } else {
+            1
+        };
+        let starts_at_one = number == 1;
+        let items: Vec<Node<'_>> = node
+            .children()
+            .filter(|child| {
+                is_element(*child) || text_node(*child).is_some_and(|text| !text.trim().is_empty())
+            })
+            .collect();
+        let loose = items.iter().any(|item| {
+            item.children()
+                .any(|child| is_element(child) && name(child) == "p")
+        });
+        let mut rendered = Vec::with_capacity(items.len());
+        for item in items {
+            let blocks = if is_element(item) && name(item) == "li" {
+                self.blocks(item, depth + 1)
+            } else if is_block(item) {
+                let mut blocks = Vec::new();
+                self.block(item, depth + 1, &mut blocks);
+                blocks
+            } else {
+                let mut blocks = Vec::new();
+                push_paragraph(&mut blocks, inline_markdown(&[item], Context::Paragraph, 0));
+                blocks
+            };
+            let marker = match (ordered, primary) {
+                (true, true) => format!("{number}."),
+                (true, false) => format!("{number})"),
+                (false, true) => "-".to_owned(),
+                (false, false) => "*".to_owned(),
+            };
+            number = (number + 1).min(999_999_999);
+            let mut blocks = blocks;
+            // `- ---` would be a thematic break, not an item holding one.
+            if let Some(first) = blocks.first_mut() {
+                if first.kind == BlockKind::Rule {
+                    first.text = "___".to_owned();
+                }
+            }
+            let content = join_blocks(&blocks, !loose);
+            let indent = " ".repeat(marker.len() + 1);
+            let mut text = String::new();
+            for (index, line) in content.split('\n').enumerate() {
+                if index == 0 {
+                    text.push_str(&marker);
+                    // `- - -` (an item opening with a list opening with an empty item) would
+                    // be a thematic break: the content starts on the next line.
+                    let first_line = format!("{marker} {line}");
+                    if is_thematic_break(&first_line) {
+                        text.push('\n');
+                        text.push_str(&indent);
+                        text.push_str(line);
+                    } else if !line.is_empty() {
+                        text.push(' ');
+                        text.push_str(line);
+                    }
+                } else {
+                    text.push('\n');
+                    if !line.is_empty() {
+                        text.push_str(&indent);
+                        text.push_str(line);
+                    }
+                }
+            }
+            rendered.push(text);
+        }
+        let text = if rendered.is_empty() {
+            // An empty list shows nothing; an empty item keeps it a list.
+            if ordered {
+                format!("{number}.")
+            } else {
+                "-".to_owned()
+            }
+        } else {
+            rendered.join(if loose { "\n\n" } else { "\n" })
+        };
+        Block {
+            kind: BlockKind::List {
+                ordered,
+                starts_at_one,
+            },
+            text,
+        }
+    }
+
+    fn table(&mut self, node: Node<'_>, blocks: &mut Vec<Block>) {
+        let mut rows: Vec<(Node<'_>, bool)> = Vec::new();
+        let mut caption = None;
+        for child in node.children().filter(|child| is_element(*child)) {
+            match name(child) {
+                "caption" => caption = Some(child),
+                "thead" | "tbody" | "tfoot" => {
+                    let head = name(child) == "thead";
+                    for row in child.children().filter(|row| name(*row) == "tr") {
+                        rows.push((row, head));
+                    }
+                }
+                "tr" => rows.push((child, false)),
+                _ => {}
+            }
+        }
+        let simple = !rows.is_empty()
+            && rows.iter().all(|(row, _)| {
+                row.children()
+                    .all(|child| !is_element(child) || matches!(name(child), "td" | "th"))
+                    && cells(*row).iter().all(|cell| simple_cell(*cell))
+            })
+            && node.children().all(|child| {
+                !is_element(child)
+                    || matches!(
+                        name(child),
+                        "caption" | "thead" | "tbody" | "tfoot" | "tr" | "colgroup"
+                    )
+            })
+            && caption.is_none_or(|caption| caption.descendants().skip(1).all(|d| !is_block(d)));
+        if !simple {
+            blocks.push(html_block(node));
+            return;
+        }
+        if let Some(caption) = caption {
+            let children: Vec<_> = caption.children().collect();
+            push_paragraph(blocks, inline_markdown(&children, Context::Paragraph, 0));
+        }
+        let columns = rows
+            .iter()
+            .map(|(row, _)| cells(*row).len())
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let render_row = |cells: Vec<String>| {
+            let mut line = String::from("|");
+            for index in 0..columns {
+                let cell = cells.get(index).map_or("", String::as_str);
+                line.push(' ');
+                line.push_str(cell);
+                line.push_str(if cell.is_empty() { "|" } else { " |" });
+            }
+            line
+        };
+        let row_text = |row: Node<'_>| -> Vec<String> {
+            cells(row)
+                .into_iter()
+                .map(|cell| {
+                    let children: Vec<_> = cell.children().collect();
+                    inline_markdown(&children, Context::Cell, 0)
+                })
+                .collect()
+        };
+        let (first, _) = rows[0];
+        let header_is_first = rows[0].1 || cells(first).iter().all(|cell| name(*cell) == "th");
+        let mut lines = Vec::with_capacity(rows.len() + 2);
+        let body_rows = if header_is_first {
+            lines.push(render_row(row_text(first)));
+            &rows[1..]
+        } else {
+            lines.push(render_row(Vec::new()));
+            &rows[..]
+        };
+        lines.push(render_row(vec!["---".to_owned(); columns]));
+        for (row, _) in body_rows {
+            lines.push(render_row(row_text(*row)));
+        }
+        blocks.push(Block {
+            kind: BlockKind::Table,
+            text: lines.join("\n"),
+        });
+    }
+}
+
+fn cells<'a>(row: Node<'a>) -> Vec<Node<'a>> {
+    row.children()
+        .filter(|cell| matches!(name(*cell), "td" | "th"))
+        .collect()
+}
+
+/// A cell a GFM table can hold: one line of inline content (a single paragraph at most).
+fn simple_cell(cell: Node<'_>) -> bool {
+    let spans = ["colspan", "rowspan"]
+        .iter()
+        .all(|name| attribute(cell, name).is_none_or(|value| value.trim() == "1"));
+    let paragraphs = cell.descendants().filter(|node| name(*node) == "p").count();
+    let other_blocks = cell
+        .descendants()
+        .skip(1)
+        .any(|node| is_block(node) && name(node) != "p");
+    spans && paragraphs <= 1 && !other_blocks
+}
+
+/// Three or more `-`, `*` or `_` (the same), and spaces.
+fn is_thematic_break(line: &str) -> bool {
+    let marks: Vec<char> = line.chars().filter(|c| *c != ' ' && *c != '\t').collect();
+    marks.len() >= 3 && matches!(marks[0], '-' | '*' | '_') && marks.iter().all(|c| *c == marks[0])
+}
+
+/// Was the list just written marked with `-` or `1.` (rather than `*` or `1)`)?
+fn last_list_marker_is_primary(text: &str, ordered: bool) -> bool {
+    let first_line = text.lines().next().unwrap_or_default();
+    if ordered {
+        first_line
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .starts_with('.')
+    } else {
+        first_line.starts_with('-')
+    }
+}
+
+fn push_paragraph(blocks: &mut Vec<Block>, text: String) {
+    if !text.is_empty() {
+        blocks.push(Block {
+            kind: BlockKind::Paragraph,
+            text,
+        });
+    }
+}
+
+/// Blocks separated by a blank line; in a tight list item, a paragraph and a list, fence or
+/// quote that may interrupt it share the item without one.
+fn join_blocks(blocks: &[Block], tight: bool) -> String {
+    let mut out = String::new();
+    for (index, block) in blocks.iter().enumerate() {
+        if index > 0 {
+            let previous = &blocks[index - 1];
+            let interrupts = match &block.kind {
+                // An empty first item cannot interrupt a paragraph either.
+                BlockKind::List { starts_at_one, .. } => {
+                    *starts_at_one
+                        && block
+                            .text
+                            .lines()
+                            .next()
+                            .is_some_and(|line| line.contains(' '))
+                }
+                BlockKind::Fence | BlockKind::Quote => true,
+                _ => false,
+            };
+            if tight && previous.kind == BlockKind::Paragraph && interrupts {
+                out.push('\n');
+            } else {
+                out.push_str("\n\n");
+            }
+        }
+        out.push_str(&block.text);
+    }
+    out
+}
+
+/// A fenced code block holding `code` as it is.
+fn fence(code: &str, language: &str) -> Block {
+    let longest = longest_run(code, '`');
+    let fence = "`".repeat(longest.max(2) + 1);
+    let mut text = fence.clone();
+    text.push_str(language);
+    text.push('\n');
+    text.push_str(code);
+    if !code.is_empty() && !code.ends_with('\n') {
+        text.push('\n');
+    }
+    text.push_str(&fence);
+    Block {
+        kind: BlockKind::Fence,
+        text,
+    }
+}
+
+fn longest_run(text: &str, wanted: char) -> usize {
+    let mut longest = 0;
+    let mut current = 0;
+    for c in text.chars() {
+        if c == wanted {
+            current += 1;
+            longest = longest.max(current);
+        } else {
+            current = 0;
+        }
+    }
+    longest
+}
+
+/// All the text below a node (iteratively: nesting depth does not matter).
+fn text_of(node: Node<'_>) -> String {
+    node.descendants().filter_map(text_node).collect()
+}
+
+/// The nodes of the tree the sanitized XHTML is parsed into.
+type Node<'a> = NodeRef<'a, scraper::Node>;
+
+/// The text of a text node.
+fn text_node<'a>(node: Node<'a>) -> Option<&'a str> {
+    match node.value() {
+        scraper::Node::Text(text) => Some(text),
+        _ => None,
+    }
+}
+
+fn is_element(node: Node<'_>) -> bool {
+    node.value().is_element()
+}
+
+/// An element's name; empty for other nodes.
+fn name<'a>(node: Node<'a>) -> &'a str {
+    node.value()
+        .as_element()
+        .map_or("", |element| element.name())
+}
+
+fn attribute<'a>(node: Node<'a>, attribute: &str) -> Option<&'a str> {
+    node.value()
+        .as_element()
+        .and_then(|element| element.attr(attribute))
+}
+
+fn attributes<'a>(node: Node<'a>) -> impl Iterator<Item = (&'a str, &'a str)> {
+    node.value()
+        .as_element()
+        .into_iter()
+        .flat_map(|element| element.attrs())
+}
+
+static AUTOLINK_LINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^<(?:(?:https?|ftp)://[^<>\s]+)?>$").expect("valid regex"));
+static MARKDOWN_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\[([^\[\]]*)\]\(\s*<?([^()\s<>]*)>?(?:\s+"[^"]*")?\s*\)"#).expect("valid regex")
+});
+/// What the sanitizer's trailer detection allows between navigation links.
+const TRAILER_SEPARATORS: &[char] = &[
+    '｜', '|', '·', '•', '/', '／', '、', ' ', '\t', '\u{3000}', '-', '>', '»',
+];
+
+/// Could the sanitizer take the last line for the source link or site navigation (and cut it
+/// off when the output is read back)?
+fn ends_like_a_trailer(markdown: &str) -> bool {
+    let Some(last) = markdown.lines().rev().find(|line| !line.trim().is_empty()) else {
+        return false;
+    };
+    let last = last.trim();
+    if AUTOLINK_LINE.is_match(last) {
+        return true;
+    }
+    let rest = MARKDOWN_LINK.replace_all(last, "");
+    rest.len() < last.len() && rest.chars().all(|c| TRAILER_SEPARATORS.contains(&c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trailer_like_endings() {
+        assert!(ends_like_a_trailer("正文\n\n<https://example.com/a>"));
+        assert!(ends_like_a_trailer("正文\n\n- [返回](/x)"));
+        assert!(!ends_like_a_trailer("详见[公告](http://x.example/)全文。"));
+        assert!(!ends_like_a_trailer(""));
+    }
+}
