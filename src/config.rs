@@ -12,14 +12,20 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use thiserror::Error;
 
 use crate::diagnostic::Severity;
-use crate::lint::registry;
+use crate::diagnostic::{find_rule, RuleMeta};
+use crate::text::LineIndex;
 
 pub const CONFIG_FILE_NAME: &str = "newsbundle.toml";
 
 #[derive(Debug, Error)]
 pub enum ConfigError {
-    #[error("cannot read {path}: {reason}")]
-    Read { path: String, reason: String },
+    /// Its source is the I/O error (`main` prints it after the message).
+    #[error("cannot read {path}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{path} is not valid TOML: {message}")]
     Syntax { path: String, message: String },
     #[error("unknown key \"{key}\" in {path}{}", did_you_mean(.suggestion))]
@@ -145,34 +151,43 @@ const IGNORE_KEYS: &[&str] = &["paths", "rules"];
 
 impl Config {
     /// `newsbundle.toml` in `start` or the nearest directory above it; defaults when none.
-    pub fn discover(start: &Path) -> Result<Config, ConfigError> {
+    /// `rules` are the rules a `[rules]` or `[[ignore]]` entry may name
+    /// (`lint::registry::metas()`).
+    pub fn discover(start: &Path, rules: &[&'static RuleMeta]) -> Result<Config, ConfigError> {
         let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
         for directory in start.ancestors() {
             let candidate = directory.join(CONFIG_FILE_NAME);
             if candidate.is_file() {
-                return Config::load(&candidate);
+                return Config::load(&candidate, rules);
             }
         }
         Ok(Config::default())
     }
 
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    pub fn load(path: &Path, rules: &[&'static RuleMeta]) -> Result<Config, ConfigError> {
         let display = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
             path: display.clone(),
-            reason: crate::source::describe_io(&error),
+            source: error,
         })?;
         let base = path
             .parent()
             .map(|parent| std::path::absolute(parent).unwrap_or_else(|_| parent.to_path_buf()))
             .unwrap_or_default();
-        let mut config = Config::from_toml(&text, &display, base)?;
+        let mut config = Config::from_toml(&text, &display, base, rules)?;
         config.path = Some(path.to_path_buf());
         Ok(config)
     }
 
-    /// Parse config text; `display` names the file in errors, `base` anchors ignore globs.
-    pub fn from_toml(text: &str, display: &str, base: PathBuf) -> Result<Config, ConfigError> {
+    /// Parse config text; `display` names the file in errors, `base` anchors ignore globs,
+    /// `rules` are the rules it may name.
+    pub fn from_toml(
+        text: &str,
+        display: &str,
+        base: PathBuf,
+        rules: &[&'static RuleMeta],
+    ) -> Result<Config, ConfigError> {
+        let known_rules = rules;
         let table: toml::Table =
             text.parse()
                 .map_err(|error: toml::de::Error| ConfigError::Syntax {
@@ -215,12 +230,13 @@ impl Config {
             // caught: which one would win is not obvious.
             let mut set_by: HashMap<&'static str, &str> = HashMap::new();
             for (name, level) in rules {
-                let rule = registry::find(name).ok_or_else(|| ConfigError::UnknownRule {
-                    path: display.to_owned(),
-                    rule: name.clone(),
-                    suggestions: suggest_rule(name),
-                })?;
-                if let Some(first) = set_by.insert(rule.code(), name) {
+                let rule =
+                    find_rule(known_rules, name).ok_or_else(|| ConfigError::UnknownRule {
+                        path: display.to_owned(),
+                        rule: name.clone(),
+                        suggestions: suggest_rule(name, known_rules),
+                    })?;
+                if let Some(first) = set_by.insert(rule.code, name) {
                     return Err(ConfigError::RuleSetTwice {
                         path: display.to_owned(),
                         first: first.to_owned(),
@@ -236,7 +252,7 @@ impl Config {
                     })?),
                     None => return Err(invalid(&key, EXPECTED)),
                 };
-                config.levels.insert(rule.code(), level);
+                config.levels.insert(rule.code, level);
             }
         }
         if let Some(front_matter) = table.get("front-matter") {
@@ -295,13 +311,14 @@ impl Config {
                         invalid("ignore.rules", "expected a list of rule codes or names")
                     })?;
                     for name in names {
-                        let rule =
-                            registry::find(&name).ok_or_else(|| ConfigError::UnknownRule {
+                        let rule = find_rule(known_rules, &name).ok_or_else(|| {
+                            ConfigError::UnknownRule {
                                 path: display.to_owned(),
-                                suggestions: suggest_rule(&name),
+                                suggestions: suggest_rule(&name, known_rules),
                                 rule: name,
-                            })?;
-                        rules.push(rule.code());
+                            }
+                        })?;
+                        rules.push(rule.code);
                     }
                 }
                 config.ignores.push(Ignore { paths, rules });
@@ -355,15 +372,11 @@ fn syntax_message(text: &str, error: &toml::de::Error) -> String {
     let Some(span) = error.span() else {
         return message.to_owned();
     };
-    let mut offset = span.start.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |position| position + 1);
-    let column = before[line_start..].chars().count() + 1;
-    format!("{message} at line {line}, column {column}")
+    let position = LineIndex::new(text).position(text, span.start);
+    format!(
+        "{message} at line {}, column {}",
+        position.line, position.column
+    )
 }
 
 fn string_list(value: &toml::Value) -> Option<Vec<String>> {
@@ -386,15 +399,15 @@ pub fn suggest<'a>(unknown: &str, known: impl Iterator<Item = &'a str>) -> Optio
 /// What an unknown rule code or name may have meant: for a code-shaped input (`FM01`,
 /// `html1`), the code of its family nearest in number, when it is near (`FM999` is no typo of
 /// the last FM rule); and the code or name closest in spelling.
-pub fn suggest_rule(unknown: &str) -> Vec<String> {
+pub fn suggest_rule(unknown: &str, rules: &[&'static RuleMeta]) -> Vec<String> {
     let mut suggestions = Vec::new();
     let letters = unknown.bytes().take_while(u8::is_ascii_alphabetic).count();
     let (family, digits) = unknown.split_at(letters);
     if let (true, Ok(number)) = (letters > 0, digits.parse::<u32>()) {
-        let nearest = registry::RULES
+        let nearest = rules
             .iter()
             .filter_map(|rule| {
-                let code = rule.code();
+                let code = rule.code;
                 let (rule_family, rule_digits) = code.split_at(family.len().min(code.len()));
                 let rule_number = rule_digits.parse::<u32>().ok()?;
                 rule_family
@@ -406,9 +419,7 @@ pub fn suggest_rule(unknown: &str) -> Vec<String> {
             suggestions.push(code.to_owned());
         }
     }
-    let known = registry::RULES
-        .iter()
-        .flat_map(|rule| [rule.code(), rule.name()]);
+    let known = rules.iter().flat_map(|rule| [rule.code, rule.name]);
     if let Some(close) = suggest(unknown, known) {
         if !suggestions.contains(&close) {
             suggestions.push(close);
@@ -420,9 +431,15 @@ pub fn suggest_rule(unknown: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lint::registry::metas;
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
-        Config::from_toml(text, "newsbundle.toml", PathBuf::from("/site"))
+        Config::from_toml(
+            text,
+            "newsbundle.toml",
+            PathBuf::from("/site"),
+            &crate::lint::registry::metas(),
+        )
     }
 
     #[test]
@@ -474,11 +491,11 @@ mod tests {
 
     #[test]
     fn rule_suggestions_by_number_and_by_spelling() {
-        assert_eq!(suggest_rule("FM01"), ["FM001", "FM019"]);
-        assert_eq!(suggest_rule("fm12"), ["FM012"]);
-        assert_eq!(suggest_rule("future-dates"), ["future-date"]);
-        assert!(suggest_rule("FM999").is_empty());
-        assert!(suggest_rule("XY001").is_empty());
+        assert_eq!(suggest_rule("FM01", &metas()), ["FM001", "FM019"]);
+        assert_eq!(suggest_rule("fm12", &metas()), ["FM012"]);
+        assert_eq!(suggest_rule("future-dates", &metas()), ["future-date"]);
+        assert!(suggest_rule("FM999", &metas()).is_empty());
+        assert!(suggest_rule("XY001", &metas()).is_empty());
         assert_eq!(did_you_mean_any(&[]), "");
         assert_eq!(
             did_you_mean_any(&["FM001".into(), "FM019".into()]),

@@ -46,6 +46,30 @@ impl FromStr for Severity {
     }
 }
 
+/// A rule's documentation, shown by `newsbundle rules` and `newsbundle explain`, written into
+/// SARIF, and checked against by the config. The rules and their registry are `lint`'s; what
+/// lower layers need to know of them is a list of these, handed down.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// A family prefix and three digits: `FM` front matter, `ENC` encoding, `CNT` content.
+    pub code: &'static str,
+    /// Kebab-case, naming the problem.
+    pub name: &'static str,
+    /// One line.
+    pub summary: &'static str,
+    /// Markdown with the headings *What it does*, *Why is this bad?*, *Example*, *How to fix*.
+    pub explanation: &'static str,
+    pub default_severity: Severity,
+}
+
+/// The rule of `rules` with this code (`FM010`, any case) or name (`invalid-date`).
+pub fn find_rule(rules: &[&'static RuleMeta], code_or_name: &str) -> Option<&'static RuleMeta> {
+    rules
+        .iter()
+        .copied()
+        .find(|rule| rule.code.eq_ignore_ascii_case(code_or_name) || rule.name == code_or_name)
+}
+
 /// What a rule reports: a place in the file and what is wrong there.
 /// The linter turns a finding into a [`Diagnostic`] by adding the rule's code and severity.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -34,8 +34,6 @@ use std::sync::Mutex;
 
 use thiserror::Error;
 
-use crate::source::describe_io;
-
 /// The file that marks a directory as written by newsbundle, and lists what it wrote.
 pub const MARKER: &str = ".newsbundle";
 
@@ -75,14 +73,20 @@ pub enum OutputError {
     InUse { path: String, temporary: String },
     #[error("{path} is a directory, but this format writes one file: choose a file name")]
     IsDirectory { path: String },
-    #[error("cannot write {path}: {reason}")]
-    Write { path: String, reason: String },
+    /// Its source is the I/O error (`main` prints it after the message, worded by
+    /// `source::describe_io`).
+    #[error("cannot write {path}")]
+    Write {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
 }
 
-fn write_error(path: &Path, error: &io::Error) -> OutputError {
+fn write_error(path: &Path, error: io::Error) -> OutputError {
     OutputError::Write {
         path: path.display().to_string(),
-        reason: describe_io(error),
+        source: error,
     }
 }
 
@@ -372,7 +376,7 @@ pub fn check_abandoned(path: &Path) -> Result<(), OutputError> {
     if ABANDONED.load(std::sync::atomic::Ordering::SeqCst) {
         return Err(OutputError::Write {
             path: path.display().to_string(),
-            reason: "interrupted".to_owned(),
+            source: io::Error::new(io::ErrorKind::Interrupted, "interrupted"),
         });
     }
     Ok(())
@@ -442,7 +446,7 @@ impl Staging {
         let mut notes = Vec::new();
         let parent = target.parent().to_path_buf();
         if target.create_parent {
-            fs::create_dir(&parent).map_err(|error| write_error(&parent, &error))?;
+            fs::create_dir(&parent).map_err(|error| write_error(&parent, error))?;
             notes.push(format!(
                 "created the directory {}",
                 target
@@ -471,7 +475,7 @@ impl Staging {
         let mut active = ACTIVE
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        fs::create_dir(&temporary).map_err(|error| write_error(&target.user, &error))?;
+        fs::create_dir(&temporary).map_err(|error| write_error(&target.user, error))?;
         let lock = (|| {
             let file = File::create(temporary.join(TEMPORARY_MARKER))?;
             file.try_lock().map_err(io::Error::from)?;
@@ -482,7 +486,7 @@ impl Staging {
             Ok(lock) => lock,
             Err(error) => {
                 let _ = fs::remove_dir_all(&temporary);
-                return Err(write_error(&target.user, &error));
+                return Err(write_error(&target.user, error));
             }
         };
         active.push((temporary.clone(), target.real.clone()));
@@ -527,8 +531,8 @@ impl Staging {
             "files": listed,
         });
         fs::write(new.join(MARKER), format!("{marker:#}\n"))
-            .map_err(|error| write_error(&self.target.user, &error))?;
-        sync_tree(&new).map_err(|error| write_error(&self.target.user, &error))?;
+            .map_err(|error| write_error(&self.target.user, error))?;
+        sync_tree(&new).map_err(|error| write_error(&self.target.user, error))?;
 
         let active = ACTIVE
             .lock()
@@ -539,13 +543,13 @@ impl Staging {
         let old = self.temporary.join("old");
         let had_old = fs::symlink_metadata(real).is_ok();
         if had_old {
-            fs::rename(real, &old).map_err(|error| write_error(&self.target.user, &error))?;
+            fs::rename(real, &old).map_err(|error| write_error(&self.target.user, error))?;
         }
         if let Err(error) = fs::rename(&new, real) {
             if had_old {
                 let _ = fs::rename(&old, real);
             }
-            return Err(write_error(&self.target.user, &error));
+            return Err(write_error(&self.target.user, error));
         }
         let _ = sync_directory(self.target.parent());
         self.committed = true;
@@ -591,7 +595,7 @@ impl Staging {
             }
             File::open(file)
                 .and_then(|handle| handle.sync_all())
-                .map_err(|error| write_error(&destination, &error))?;
+                .map_err(|error| write_error(&destination, error))?;
             moves.push((file.clone(), destination));
         }
         let stale: Vec<PathBuf> = volume_siblings(&self.target.real)
@@ -607,7 +611,7 @@ impl Staging {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         for (from, to) in &moves {
-            fs::rename(from, to).map_err(|error| write_error(to, &error))?;
+            fs::rename(from, to).map_err(|error| write_error(to, error))?;
         }
         for path in &stale {
             let _ = fs::remove_file(path);
@@ -717,7 +721,7 @@ fn clean_leftovers(target: &Target, notes: &mut Vec<String>) -> Result<(), Outpu
                 "removed {}, left by an interrupted run",
                 shown.display()
             )),
-            Err(error) => return Err(write_error(&shown, &error)),
+            Err(error) => return Err(write_error(&shown, error)),
         }
     }
     Ok(())

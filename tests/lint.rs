@@ -88,7 +88,9 @@ fn config_for(code: &str, post: &str) -> Config {
         .take_while(|folder| folder.starts_with(&rule_folder))
         .map(|folder| folder.join(CONFIG_FILE_NAME))
         .find(|candidate| candidate.is_file())
-        .map(|path| Config::load(&path).unwrap_or_else(|error| panic!("{error}")))
+        .map(|path| {
+            Config::load(&path, &lint::registry::metas()).unwrap_or_else(|error| panic!("{error}"))
+        })
         .unwrap_or_default();
     for rule in RULES {
         if rule.code() != code {

@@ -274,12 +274,7 @@ fn write_to_stdout(
     options: &ExportOptions,
     exporter: &dyn Exporter,
 ) -> Result<Done, CliError> {
-    let directory = tempfile::tempdir().map_err(|error| {
-        CliError::Usage(format!(
-            "cannot make a temporary directory: {}",
-            crate::source::describe_io(&error)
-        ))
-    })?;
+    let directory = tempfile::tempdir().map_err(CliError::TemporaryDirectory)?;
     let destination = directory
         .path()
         .join(format!("standard-output.{}", exporter.name()));

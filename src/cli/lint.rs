@@ -14,7 +14,7 @@ use super::{
 };
 use crate::config::Config;
 use crate::diagnostic::Severity;
-use crate::lint;
+use crate::lint::{self, registry};
 use crate::report::{self, escape_control, human::HumanOptions};
 use crate::source::{self, Archive};
 
@@ -22,9 +22,12 @@ pub(crate) fn run_lint(args: LintArgs) -> Result<Outcome, CliError> {
     let config = if args.no_config {
         Config::default()
     } else if let Some(path) = &args.config {
-        Config::load(path)?
+        Config::load(path, &registry::metas())?
     } else {
-        Config::discover(&std::env::current_dir().unwrap_or_default())?
+        Config::discover(
+            &std::env::current_dir().unwrap_or_default(),
+            &registry::metas(),
+        )?
     };
     let fail_on = match args.fail_on {
         Some(FailOn::Error) => Some(Severity::Error),
@@ -73,7 +76,7 @@ pub(crate) fn run_lint(args: LintArgs) -> Result<Outcome, CliError> {
             report::human::emit(&reports, HumanOptions { color }, &mut out)
         }
         Format::Json => report::json::emit(&reports, &mut out),
-        Format::Sarif => report::sarif::emit(&reports, &mut out),
+        Format::Sarif => report::sarif::emit(&reports, &registry::metas(), &mut out),
         Format::Github => report::github::emit(&reports, &mut out),
     };
     finish_output(written.and_then(|()| out.flush()), outcome)

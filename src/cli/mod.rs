@@ -22,6 +22,7 @@ pub(crate) use signals::clean_up_on_signals;
 
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use thiserror::Error;
@@ -29,9 +30,9 @@ use thiserror::Error;
 use crate::config::{Config, ConfigError};
 use crate::diagnostic::Severity;
 use crate::export::ExportError;
+use crate::lint::registry;
 use crate::output::OutputError;
 use crate::report::{FileReport, FileStatus};
-use crate::source;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -267,9 +268,10 @@ pub enum CliError {
     Export(#[from] ExportError),
     #[error("{0}")]
     Usage(String),
-    // Not `#[source]`: `main` prints the source chain, and the reason would show twice.
-    #[error("cannot write output: {}", source::describe_io(.0))]
-    Output(io::Error),
+    #[error("cannot write output")]
+    Output(#[source] io::Error),
+    #[error("cannot make a temporary directory")]
+    TemporaryDirectory(#[source] io::Error),
 }
 
 fn rule_hint(suggestions: &[String]) -> String {
@@ -351,6 +353,36 @@ pub(crate) fn finish_output(
     }
 }
 
+/// The `newsbundle` program: parse the arguments, run the command, and on an error print it
+/// with its causes; the exit code.
+pub fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        Err(error) => {
+            say!("{}", error_message(&error));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `error: ` and the error's Display chain, `: `-separated (`error: cannot write out.epub:
+/// permission denied`). An I/O error ends the chain, worded by
+/// [`describe_io`](crate::source::describe_io).
+fn error_message(error: &dyn std::error::Error) -> String {
+    let mut message = format!("error: {error}");
+    let mut cause = error.source();
+    while let Some(current) = cause {
+        if let Some(io_error) = current.downcast_ref::<io::Error>() {
+            message.push_str(": ");
+            message.push_str(&crate::source::describe_io(io_error));
+            break;
+        }
+        message.push_str(&format!(": {current}"));
+        cause = current.source();
+    }
+    message
+}
+
 pub fn run(cli: Cli) -> Result<Outcome, CliError> {
     let result = match cli.command {
         Command::Lint(args) => lint::run_lint(args),
@@ -379,9 +411,12 @@ pub(crate) fn load_config(config: &Option<PathBuf>, no_config: bool) -> Result<C
     Ok(if no_config {
         Config::default()
     } else if let Some(path) = config {
-        Config::load(path)?
+        Config::load(path, &registry::metas())?
     } else {
-        Config::discover(&std::env::current_dir().unwrap_or_default())?
+        Config::discover(
+            &std::env::current_dir().unwrap_or_default(),
+            &registry::metas(),
+        )?
     })
 }
 

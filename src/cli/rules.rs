@@ -94,7 +94,7 @@ pub(crate) fn explain(code_or_name: &str) -> Result<(), CliError> {
     let Some(rule) = registry::find(code_or_name) else {
         return Err(CliError::UnknownRule {
             rule: code_or_name.to_owned(),
-            suggestions: config::suggest_rule(code_or_name),
+            suggestions: config::suggest_rule(code_or_name, &registry::metas()),
         });
     };
     let meta = rule.meta();

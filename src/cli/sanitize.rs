@@ -239,7 +239,7 @@ fn write_document(path: &Path, document: &str) -> Result<(), CliError> {
     std::fs::write(path, document.as_bytes()).map_err(|error| {
         CliError::from(output::OutputError::Write {
             path: path.display().to_string(),
-            reason: source::describe_io(&error),
+            source: error,
         })
     })
 }

@@ -148,8 +148,8 @@ pub fn write(
     let report_path = directory.join("report.json");
     let mut report = Vec::new();
     crate::report::json::emit(&export.reports, &mut report)
-        .map_err(|error| write_error(&report_path, &error))?;
-    std::fs::write(&report_path, report).map_err(|error| write_error(&report_path, &error))?;
+        .map_err(|error| write_error(&report_path, error))?;
+    std::fs::write(&report_path, report).map_err(|error| write_error(&report_path, error))?;
     written.push(report_path);
 
     let mut outputs: Vec<String> = written
@@ -221,7 +221,7 @@ pub fn write(
             reason: error.to_string(),
         })?;
     text.push('\n');
-    std::fs::write(&manifest_path, text).map_err(|error| write_error(&manifest_path, &error))?;
+    std::fs::write(&manifest_path, text).map_err(|error| write_error(&manifest_path, error))?;
     written.push(manifest_path);
     Ok(Written {
         files: written,
@@ -246,9 +246,9 @@ fn panicked(format: &'static str) -> ExportError {
     }
 }
 
-fn write_error(path: &Path, error: &std::io::Error) -> ExportError {
+fn write_error(path: &Path, error: std::io::Error) -> ExportError {
     ExportError::Output(OutputError::Write {
         path: path.display().to_string(),
-        reason: crate::source::describe_io(error),
+        source: error,
     })
 }

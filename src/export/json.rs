@@ -66,6 +66,7 @@ use crate::jekyll::Status;
 use crate::output::OutputError;
 use crate::parse::Value;
 use crate::sanitize::{Link, LinkProblem};
+use crate::text::LineIndex;
 
 /// The version of the format; it changes only when a field changes meaning or goes away.
 ///
@@ -94,7 +95,7 @@ impl Exporter for JsonExporter {
         let write_error = |error: io::Error| {
             ExportError::Output(OutputError::Write {
                 path: destination.display().to_string(),
-                reason: crate::source::describe_io(&error),
+                source: error,
             })
         };
         let file = File::create(destination).map_err(write_error)?;
@@ -357,32 +358,6 @@ fn is_punctuation_or_symbol(c: char) -> bool {
             | 0x1F000..=0x1FBFF)
 }
 
-/// Line starts of a file, to turn byte offsets into lines and columns.
-struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(position, _)| position + 1));
-        LineIndex { text, starts }
-    }
-
-    /// 1-based line and column (in Unicode scalar values) of a byte offset; an offset past
-    /// the end or inside a character is moved back to the nearest character boundary.
-    fn position(&self, offset: usize) -> (usize, usize) {
-        let mut offset = offset.min(self.text.len());
-        while offset > 0 && !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = self.starts.partition_point(|start| *start <= offset).max(1) - 1;
-        let column = self.text[self.starts[line]..offset].chars().count() + 1;
-        (line + 1, column)
-    }
-}
-
 /// A news archive exported by newsbundle (the `json` document): every post, and every file
 /// that was not exported with the reason.
 #[derive(Serialize, JsonSchema)]
@@ -514,7 +489,12 @@ impl<'a> JsonPost<'a> {
     fn new(post: &'a ExportPost) -> Self {
         let front_matter = &post.post.front_matter;
         let body = &post.body;
-        let lines = LineIndex::new(post.post.text());
+        let text = post.post.text();
+        let lines = LineIndex::new(text);
+        let line_column = |offset| {
+            let position = lines.position(text, offset);
+            (position.line, position.column)
+        };
         let source = body.source();
         JsonPost {
             path: &post.path,
@@ -563,7 +543,7 @@ impl<'a> JsonPost<'a> {
                 .links()
                 .iter()
                 .map(|link| {
-                    let (line, column) = lines.position(link.span.start);
+                    let (line, column) = line_column(link.span.start);
                     JsonLink {
                         url: kept_url(link),
                         raw: &link.raw,
@@ -578,7 +558,7 @@ impl<'a> JsonPost<'a> {
                 .images()
                 .iter()
                 .map(|image| {
-                    let (line, column) = lines.position(image.span.start);
+                    let (line, column) = line_column(image.span.start);
                     JsonImage {
                         url: Some(image.url.as_str()).filter(|url| !url.is_empty()),
                         raw: &image.raw,
@@ -918,19 +898,6 @@ mod tests {
         // "café" with a combining acute accent, then another word.
         assert_eq!(counts("cafe\u{301} noir"), (9, 0, 2));
         assert_eq!(counts("नमस्ते दुनिया"), (12, 0, 2));
-    }
-
-    #[test]
-    fn positions_are_lines_and_scalar_columns() {
-        let text = "ab\n中文x\n";
-        let lines = LineIndex::new(text);
-        assert_eq!(lines.position(0), (1, 1));
-        assert_eq!(lines.position(3), (2, 1));
-        assert_eq!(lines.position(9), (2, 3));
-        // Inside a character, and past the end: no panic.
-        assert_eq!(lines.position(4), (2, 1));
-        assert_eq!(lines.position(1_000), (3, 1));
-        assert_eq!(LineIndex::new("").position(5), (1, 1));
     }
 
     #[test]

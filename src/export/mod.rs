@@ -191,12 +191,12 @@ impl ExportError {
     /// into a staging directory, but the user should read the path they gave.
     pub fn shown_under(self, temporary: &Path, shown: &Path) -> ExportError {
         match self {
-            ExportError::Output(OutputError::Write { path, reason }) => {
+            ExportError::Output(OutputError::Write { path, source }) => {
                 let path = match Path::new(&path).strip_prefix(temporary) {
                     Ok(rest) => shown.join(rest).display().to_string(),
                     Err(_) => path,
                 };
-                ExportError::Output(OutputError::Write { path, reason })
+                ExportError::Output(OutputError::Write { path, source })
             }
             other => other,
         }
@@ -425,12 +425,9 @@ mod tests {
     fn errors_show_the_users_path_not_the_staging_one() {
         let error = ExportError::Output(OutputError::Write {
             path: "/data/.out.newsbundle-42/new/posts/_posts/a.md".to_owned(),
-            reason: "no space left on device".to_owned(),
+            source: std::io::Error::other("no space left on device"),
         });
         let shown = error.shown_under(Path::new("/data/.out.newsbundle-42/new"), Path::new("out"));
-        assert_eq!(
-            shown.to_string(),
-            "cannot write out/posts/_posts/a.md: no space left on device"
-        );
+        assert_eq!(shown.to_string(), "cannot write out/posts/_posts/a.md");
     }
 }

@@ -10,6 +10,7 @@
 pub mod registry;
 pub mod rules;
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
@@ -17,7 +18,8 @@ use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
 use crate::config::{Config, Level};
-use crate::diagnostic::{Diagnostic, Finding, Severity};
+pub use crate::diagnostic::RuleMeta;
+use crate::diagnostic::{Diagnostic, Finding};
 use crate::parse::{self, LoadError, Post};
 use crate::report::{FileReport, FileStatus};
 use crate::sanitize::{self, CleanBody, Policy};
@@ -34,7 +36,14 @@ pub trait Rule: Sync {
     /// Findings in a site's `_config.yml`.
     fn check_site(&self, _site: &Site, _out: &mut Vec<Finding>) {}
 
-    /// Findings across posts, as (index into `ArchiveIndex::posts`, finding).
+    /// What a cross-post rule keeps of one post for its [`Rule::check_archive`]: a few words
+    /// (hashes, spans), never the text, since it is kept for every post of the archive.
+    fn summarize(&self, _post: &Post, _context: &Context<'_>) -> Option<PostFacts> {
+        None
+    }
+
+    /// Findings across posts, as (index into `ArchiveIndex::paths`, finding), from what this
+    /// rule's [`Rule::summarize`] kept of each post.
     fn check_archive(&self, _archive: &ArchiveIndex<'_>, _out: &mut Vec<(usize, Finding)>) {}
 
     fn code(&self) -> &'static str {
@@ -43,20 +52,6 @@ pub trait Rule: Sync {
     fn name(&self) -> &'static str {
         self.meta().name
     }
-}
-
-/// A rule's documentation, shown by `newsbundle rules` and `newsbundle explain`.
-#[derive(Debug)]
-pub struct RuleMeta {
-    /// A family prefix and three digits: `FM` front matter, `ENC` encoding, `CNT` content.
-    pub code: &'static str,
-    /// Kebab-case, naming the problem.
-    pub name: &'static str,
-    /// One line.
-    pub summary: &'static str,
-    /// Markdown with the headings *What it does*, *Why is this bad?*, *Example*, *How to fix*.
-    pub explanation: &'static str,
-    pub default_severity: Severity,
 }
 
 /// What a post rule may know besides the post.
@@ -69,104 +64,35 @@ pub struct Context<'a> {
     pub body: &'a CleanBody,
 }
 
-/// A few facts per post, kept for the rules that compare posts with each other. Hashes rather
-/// than text, so that memory stays small on archives of 100,000 posts.
-#[derive(Debug, Default)]
+/// What one cross-post rule keeps of one post ([`Rule::summarize`]); the rule reads it back
+/// with [`ArchiveIndex::facts`] as the type it made.
+pub type PostFacts = Box<dyn Any + Send + Sync>;
+
+/// The posts of the archive that were read, for a cross-post rule: each post's path, and what
+/// that rule kept of it. The driver knows nothing of what rules keep, so a new cross-post rule
+/// is a rule file like any other.
 pub struct ArchiveIndex<'a> {
-    pub posts: Vec<PostSummary>,
-    /// The path of each post, by the same index.
-    pub paths: Vec<&'a str>,
+    /// The path of each post that was read, in path order; a post's index is its place here.
+    pub paths: &'a [&'a str],
+    /// What the rule kept, by post index (posts it kept nothing of are left out).
+    facts: &'a [(usize, PostFacts)],
 }
 
-#[derive(Debug, Clone)]
-pub struct PostSummary {
-    /// Hash of the trimmed title and the date (as an instant when it resolves, else as
-    /// written); `None` when either is missing.
-    pub title_and_date: Option<u64>,
-    pub title_span: std::ops::Range<usize>,
-    /// Hash of the trimmed body; `None` for an empty body.
-    pub body_hash: Option<u64>,
-    /// The first character of the body.
-    pub body_span: std::ops::Range<usize>,
-    /// Where the post is on its site and its links into the site (LNK007).
-    pub site_links: SiteLinks,
-    /// The source line of a news post (LNK005, LNK008); `None` without one, or when it has
-    /// no usable URL.
-    pub source_url: Option<SourceUrl>,
+impl<'a> ArchiveIndex<'a> {
+    /// What the rule kept of each post, with the post's index, in path order.
+    pub fn facts<T: Any>(&self) -> impl Iterator<Item = (usize, &'a T)> {
+        self.facts
+            .iter()
+            .filter_map(|(index, facts)| Some((*index, facts.downcast_ref::<T>()?)))
+    }
 }
 
-/// What the link rules keep of a post's source line.
-#[derive(Debug, Clone)]
-pub struct SourceUrl {
-    /// Hash of the URL, normalised: `http`/`https`, the case of the host, a trailing `/` and
-    /// a `#fragment` make no difference.
-    pub key: u64,
-    /// The URL in the file.
-    pub span: std::ops::Range<usize>,
-    /// The URL uses plain `http:`.
-    pub insecure: bool,
-}
-
-/// The facts the broken-internal-link rule keeps of a post: only internal links are kept as
-/// text, as they are few.
-#[derive(Debug, Clone, Default)]
-pub struct SiteLinks {
-    /// The site the post belongs to (a hash of its root folder).
-    pub site_key: u64,
-    /// The file Jekyll writes for the post, hashed with `site_key`; `None` when it writes none.
-    pub page_key: Option<u64>,
-    /// The content links that point into the site.
-    pub internal: Box<[InternalLink]>,
-}
-
-/// A link from a post to its own site.
-#[derive(Debug, Clone)]
-pub struct InternalLink {
-    /// The URL as written.
-    pub written: Box<str>,
-    /// What it asks the site for, below `baseurl` and percent-decoded: `/emnews/x.html`.
-    pub path: Box<str>,
-    /// The URL in the file.
-    pub span: std::ops::Range<usize>,
-}
-
-fn hash_of(value: impl Hash) -> u64 {
+/// A hash of `value` (the std hasher: stable within a run, which is all the cross-post rules
+/// compare).
+pub(crate) fn hash_of(value: impl Hash) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     value.hash(&mut hasher);
     hasher.finish()
-}
-
-impl PostSummary {
-    fn of(post: &Post, site: Option<&Site>, clean: &CleanBody) -> PostSummary {
-        let front_matter = &post.front_matter;
-        let date = front_matter.date.as_ref().map(|date| {
-            // The instant Jekyll uses, in UTC, so that `10:18 +0800` and `02:18 +0000` are the
-            // same; a date Jekyll cannot read, as written.
-            match (&date.parsed, crate::jekyll::post_date(post, site)) {
-                (Ok(_), Some(instant)) => instant.to_utc().to_rfc3339(),
-                _ => date.raw.trim().to_owned(),
-            }
-        });
-        let title = front_matter
-            .title
-            .as_deref()
-            .map(str::trim)
-            .filter(|title| !title.is_empty());
-        let body = post.body().trim();
-        let leading = post.body().len() - post.body().trim_start().len();
-        let body_start = post.body_span.start + leading;
-        let body_end = body_start + body.chars().next().map_or(0, char::len_utf8);
-        PostSummary {
-            title_and_date: title.zip(date).map(hash_of),
-            title_span: front_matter
-                .entry("title")
-                .map_or(0..0, |entry| entry.value_span.clone()),
-            body_hash: (!body.is_empty()).then(|| hash_of(body)),
-            body_span: body_start..body_end,
-            site_links: rules::links::site_links(post, site, clean),
-            source_url: rules::links::source_url(post, clean),
-        }
-    }
 }
 
 /// Settings of a lint run that are not in the config file.
@@ -203,7 +129,7 @@ pub fn run_keeping<T: Send>(
     options: &Options,
     keep: impl Fn(Post, CleanBody) -> T + Sync,
 ) -> (Vec<FileReport>, Vec<(usize, T)>) {
-    let outcomes: Vec<(FileReport, Option<PostSummary>, Option<T>)> = archive
+    let outcomes: Vec<(FileReport, Option<KeptFacts>, Option<T>)> = archive
         .inputs
         .par_iter()
         .map(|input| lint_input(input, archive, config, options, &keep))
@@ -219,22 +145,31 @@ pub fn run_keeping<T: Send>(
         }
     }
 
-    // Cross-post rules, over the posts that were read.
-    let mut index = ArchiveIndex::default();
+    // Cross-post rules, over the posts that were read, each with what it kept of them.
+    let mut paths = Vec::new();
     let mut report_of_post = Vec::new();
+    let mut facts_of_rule: Vec<Vec<(usize, PostFacts)>> =
+        registry::RULES.iter().map(|_| Vec::new()).collect();
     for (position, summary) in summaries.into_iter().enumerate() {
         if let Some(summary) = summary {
-            index.posts.push(summary);
-            index.paths.push(&archive.inputs[position].path);
+            let post = paths.len();
+            for (rule, facts) in summary {
+                facts_of_rule[rule].push((post, facts));
+            }
+            paths.push(archive.inputs[position].path.as_str());
             report_of_post.push(position);
         }
     }
     let mut late: HashMap<usize, Vec<Diagnostic>> = HashMap::new();
-    for rule in registry::RULES {
+    for (rule, facts) in registry::RULES.iter().zip(&facts_of_rule) {
+        let index = ArchiveIndex {
+            paths: &paths,
+            facts,
+        };
         let mut found = Vec::new();
         rule.check_archive(&index, &mut found);
         for (post, finding) in found {
-            let path = index.paths[post];
+            let path = paths[post];
             if let Some(diagnostic) = to_diagnostic(*rule, finding, config, path) {
                 late.entry(report_of_post[post])
                     .or_default()
@@ -299,7 +234,7 @@ fn lint_input<T>(
     config: &Config,
     options: &Options,
     keep: &(impl Fn(Post, CleanBody) -> T + Sync),
-) -> (FileReport, Option<PostSummary>, Option<T>) {
+) -> (FileReport, Option<KeptFacts>, Option<T>) {
     let site = input.site.map(|site| &archive.sites[site]);
     let post = match parse::load(input, archive, options.max_file_size) {
         Ok(post) => post,
@@ -340,7 +275,7 @@ fn lint_input<T>(
         body: &body,
     };
     let diagnostics = lint_post(&post, &context);
-    let summary = PostSummary::of(&post, site, &body);
+    let summary = summarize(&post, &context);
     let report = FileReport::new(
         post.path.clone(),
         FileStatus::Linted,
@@ -349,6 +284,18 @@ fn lint_input<T>(
         diagnostics,
     );
     (report, Some(summary), Some(keep(post, body)))
+}
+
+/// What the cross-post rules kept of one post: (index of the rule in the registry, facts).
+type KeptFacts = Vec<(usize, PostFacts)>;
+
+/// What every cross-post rule keeps of one post.
+fn summarize(post: &Post, context: &Context<'_>) -> KeptFacts {
+    registry::RULES
+        .iter()
+        .enumerate()
+        .filter_map(|(rule, check)| Some((rule, check.summarize(post, context)?)))
+        .collect()
 }
 
 /// The rules run over a file that is not text: undecodable-bytes.

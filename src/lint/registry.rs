@@ -2,7 +2,8 @@
 //! here, marked removed in its documentation.
 
 use super::rules::{content, encoding, front_matter, html, links};
-use super::Rule;
+use super::{Rule, RuleMeta};
+use crate::diagnostic::find_rule;
 
 pub static RULES: &[&dyn Rule] = &[
     &content::DuplicatePost,
@@ -57,10 +58,14 @@ pub static RULES: &[&dyn Rule] = &[
 
 /// A rule by code (`FM010`, any case) or name (`invalid-date`).
 pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
-    RULES
-        .iter()
-        .copied()
-        .find(|rule| rule.code().eq_ignore_ascii_case(code_or_name) || rule.name() == code_or_name)
+    let meta = find_rule(&metas(), code_or_name)?;
+    RULES.iter().copied().find(|rule| rule.code() == meta.code)
+}
+
+/// The documentation of every rule, in registry order: what the config, the SARIF emitter and
+/// other layers below `lint` are given to know the rules by.
+pub fn metas() -> Vec<&'static RuleMeta> {
+    RULES.iter().map(|rule| rule.meta()).collect()
 }
 
 #[cfg(test)]

@@ -15,7 +15,8 @@ use std::ops::Range;
 
 use super::date::PostDate;
 use super::toml;
-use super::yaml::{self, Value, YamlErrorKind};
+use super::yaml::{self, duplicate_key_span, split_key, Value, YamlErrorKind};
+use crate::text::Lines;
 
 /// Where the front matter block is in the file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -640,30 +641,6 @@ fn top_level_keys(yaml_text: &str) -> Vec<KeyLine<'_>> {
     keys
 }
 
-/// `key:` or `"key":` at the start of a line: the key, its span, and where the value begins.
-fn split_key(content: &str) -> Option<(&str, Range<usize>, usize)> {
-    if let Some(quote) = content.chars().next().filter(|c| *c == '"' || *c == '\'') {
-        let end = content[1..].find(quote)? + 1;
-        let after = content[end + 1..].trim_start();
-        if !after.starts_with(':') {
-            return None;
-        }
-        let colon = content.len() - after.len();
-        return Some((&content[1..end], 1..end, colon + 1));
-    }
-    let colon = content
-        .match_indices(':')
-        .find(|(position, _)| {
-            content[position + 1..]
-                .chars()
-                .next()
-                .is_none_or(|c| c == ' ' || c == '\t')
-        })?
-        .0;
-    let key = content[..colon].trim_end();
-    Some((key, 0..key.len(), colon + 1))
-}
-
 fn strip_comment(value: &str) -> &str {
     // A `#` after whitespace starts a comment unless it is inside quotes; posts rarely quote
     // a `#`, so a quoted value is taken whole.
@@ -677,73 +654,12 @@ fn strip_comment(value: &str) -> &str {
     }
 }
 
-/// The second `key:` at the same indentation as the first: where serde_yaml saw a duplicate.
-pub(crate) fn duplicate_key_span(yaml_text: &str, key: &str) -> Option<Range<usize>> {
-    let mut seen: Vec<usize> = Vec::new();
-    for line in Lines::new(yaml_text) {
-        let trimmed = line.content.trim_start_matches([' ', '-']);
-        let indentation = line.content.len() - trimmed.len();
-        let Some((found, key_span, _)) = split_key(trimmed) else {
-            continue;
-        };
-        if found != key {
-            continue;
-        }
-        if seen.contains(&indentation) {
-            let start = line.start + indentation + key_span.start;
-            return Some(start..start + key.len());
-        }
-        seen.push(indentation);
-    }
-    None
-}
-
 fn next_char_boundary(text: &str, at: usize) -> usize {
     let mut end = (at + 1).min(text.len());
     while !text.is_char_boundary(end) {
         end += 1;
     }
     end
-}
-
-/// Lines of a text with their byte offsets; `content` excludes the newline.
-#[derive(Clone, Copy)]
-struct Line<'a> {
-    start: usize,
-    end: usize,
-    content: &'a str,
-}
-
-struct Lines<'a> {
-    text: &'a str,
-    position: usize,
-}
-
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Self {
-        Lines { text, position: 0 }
-    }
-}
-
-impl<'a> Iterator for Lines<'a> {
-    type Item = Line<'a>;
-    fn next(&mut self) -> Option<Line<'a>> {
-        if self.position >= self.text.len() {
-            return None;
-        }
-        let start = self.position;
-        let rest = &self.text[start..];
-        let (content, end) = match rest.find('\n') {
-            Some(newline) => (&rest[..newline], start + newline + 1),
-            None => (rest, self.text.len()),
-        };
-        self.position = end;
-        Some(Line {
-            start,
-            end,
-            content,
-        })
-    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 pub mod date;
 pub mod front_matter;
 pub mod toml;
-pub mod yaml;
+pub use crate::yaml;
 
 use std::ops::Range;
 

@@ -15,6 +15,8 @@ pub mod sarif;
 use std::borrow::Cow;
 
 use crate::diagnostic::{Diagnostic, Severity};
+pub use crate::text::Position;
+use crate::text::{floor_char_boundary, LineIndex};
 
 /// The longest source line kept for a snippet; longer lines are cut around the span.
 const MAX_SNIPPET_BYTES: usize = 400;
@@ -54,15 +56,6 @@ pub struct Located {
     pub line_text: String,
     /// Byte range of the span inside `line_text`.
     pub line_span: std::ops::Range<usize>,
-}
-
-/// 1-based line and column; the column counts Unicode scalar values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Position {
-    pub line: usize,
-    pub column: usize,
-    /// Byte offset in the decoded text.
-    pub offset: usize,
 }
 
 impl FileReport {
@@ -110,7 +103,7 @@ impl FileReport {
         self.diagnostics.extend(
             diagnostics
                 .into_iter()
-                .map(|diagnostic| lines.locate(text, diagnostic)),
+                .map(|diagnostic| locate(&lines, text, diagnostic)),
         );
         self.diagnostics.sort_by(|a, b| {
             (a.start.offset, a.diagnostic.code).cmp(&(b.start.offset, b.diagnostic.code))
@@ -168,50 +161,28 @@ impl Totals {
     }
 }
 
-struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(position, _)| position + 1));
-        LineIndex { starts }
-    }
-
-    fn position(&self, text: &str, offset: usize) -> Position {
-        let offset = floor_char_boundary(text, offset.min(text.len()));
-        let line = self.starts.partition_point(|start| *start <= offset) - 1;
-        let column = text[self.starts[line]..offset].chars().count() + 1;
-        Position {
-            line: line + 1,
-            column,
-            offset,
-        }
-    }
-
-    fn locate(&self, text: &str, diagnostic: Diagnostic) -> Located {
-        let start = self.position(text, diagnostic.span.start);
-        let end = self.position(text, diagnostic.span.end.max(diagnostic.span.start));
-        let line_start = self.starts[start.line - 1];
-        let line_end = text[line_start..]
-            .find('\n')
-            .map_or(text.len(), |p| line_start + p);
-        let span_start = start.offset - line_start;
-        let span_end = if end.line == start.line {
-            end.offset - line_start
-        } else {
-            line_end - line_start
-        };
-        let line = &text[line_start..line_end];
-        let (line_text, line_span) = window(line, span_start..span_end);
-        Located {
-            diagnostic,
-            start,
-            end,
-            line_text,
-            line_span,
-        }
+/// A diagnostic with its lines and columns, and the line it starts on (cut when very long).
+fn locate(lines: &LineIndex, text: &str, diagnostic: Diagnostic) -> Located {
+    let start = lines.position(text, diagnostic.span.start);
+    let end = lines.position(text, diagnostic.span.end.max(diagnostic.span.start));
+    let line_start = lines.line_start(start.line).unwrap_or(0);
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |p| line_start + p);
+    let span_start = start.offset - line_start;
+    let span_end = if end.line == start.line {
+        end.offset - line_start
+    } else {
+        line_end - line_start
+    };
+    let line = &text[line_start..line_end];
+    let (line_text, line_span) = window(line, span_start..span_end);
+    Located {
+        diagnostic,
+        start,
+        end,
+        line_text,
+        line_span,
     }
 }
 
@@ -233,13 +204,6 @@ fn window(line: &str, span: std::ops::Range<usize>) -> (String, std::ops::Range<
     let start = prefix.len() + span.start - from;
     let end = (prefix.len() + span.end.min(to) - from).max(start);
     (text, start..end)
-}
-
-fn floor_char_boundary(text: &str, mut index: usize) -> usize {
-    while index > 0 && !text.is_char_boundary(index) {
-        index -= 1;
-    }
-    index
 }
 
 /// `text` with every control character (C0, DEL, C1; tab excepted) written as a Rust escape,

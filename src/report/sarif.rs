@@ -11,8 +11,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{FileReport, FileStatus};
+use crate::diagnostic::RuleMeta;
 use crate::diagnostic::Severity;
-use crate::lint::registry;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -151,28 +151,32 @@ fn sarif_level(severity: Severity) -> &'static str {
     }
 }
 
-pub fn emit(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    let rules = registry::RULES
+/// Write `reports` as one SARIF run; `rules` are every rule, in registry order
+/// (`lint::registry::metas()`), described in the run and indexed by its results.
+pub fn emit(
+    reports: &[FileReport],
+    rules: &[&'static RuleMeta],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let catalogue = rules;
+    let rules = catalogue
         .iter()
-        .map(|rule| {
-            let meta = rule.meta();
-            Rule {
-                id: meta.code,
-                name: meta.name,
-                short_description: Text {
-                    text: meta.summary.to_owned(),
-                },
-                full_description: Text {
-                    text: meta.summary.to_owned(),
-                },
-                help: Help {
-                    text: meta.explanation,
-                    markdown: meta.explanation,
-                },
-                default_configuration: Configuration {
-                    level: sarif_level(meta.default_severity),
-                },
-            }
+        .map(|meta| Rule {
+            id: meta.code,
+            name: meta.name,
+            short_description: Text {
+                text: meta.summary.to_owned(),
+            },
+            full_description: Text {
+                text: meta.summary.to_owned(),
+            },
+            help: Help {
+                text: meta.explanation,
+                markdown: meta.explanation,
+            },
+            default_configuration: Configuration {
+                level: sarif_level(meta.default_severity),
+            },
         })
         .collect();
     let mut results = Vec::new();
@@ -212,9 +216,9 @@ pub fn emit(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
             };
             results.push(SarifResult {
                 rule_id: diagnostic.code,
-                rule_index: registry::RULES
+                rule_index: catalogue
                     .iter()
-                    .position(|rule| rule.code() == diagnostic.code)
+                    .position(|rule| rule.code == diagnostic.code)
                     .unwrap_or(0),
                 level: sarif_level(diagnostic.severity),
                 message: Text { text },

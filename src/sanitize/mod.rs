@@ -22,12 +22,14 @@ mod template;
 mod trailer;
 mod tree;
 mod url;
+pub(crate) mod xml;
 
 use std::collections::HashSet;
 use std::ops::Range;
 
 pub use policy::{Policy, PolicyBuilder, PolicyError, TemplatePolicy};
 pub use template::{Construct, ConstructKind};
+pub(crate) use trailer::ends_like_a_trailer;
 pub use url::{host_of, is_private_host};
 
 use crate::parse::{FrontMatterFormat, Post};
@@ -169,16 +171,10 @@ impl CleanBody {
 
     /// A complete XHTML document holding the body, for reading or for an XML parser.
     pub fn to_document(&self, title: &str, language: Option<&str>) -> String {
+        // The title on one line: its control characters, line breaks included, are dropped.
+        let title: String = title.chars().filter(|c| *c >= ' ').collect();
         let mut title_escaped = String::new();
-        for c in title.chars() {
-            match c {
-                '&' => title_escaped.push_str("&amp;"),
-                '<' => title_escaped.push_str("&lt;"),
-                '>' => title_escaped.push_str("&gt;"),
-                c if (c as u32) < 0x20 => {}
-                c => title_escaped.push(c),
-            }
-        }
+        xml::push_escaped(&mut title_escaped, &title, xml::Escape::Text);
         let language = language
             .filter(|lang| {
                 !lang.is_empty() && lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')

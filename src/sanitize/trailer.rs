@@ -83,6 +83,17 @@ pub fn split(text: &str, site_host: Option<&str>, navigation: &[String]) -> Trai
     trailer
 }
 
+/// Could [`split`] take the last line of `text` for a source line or navigation, on some site:
+/// is it a bare autolink, or made only of links? (The Markdown export ends such a body with a
+/// comment, so that reading it back keeps the line.)
+pub fn ends_like_a_trailer(text: &str) -> bool {
+    let Some(last) = text.lines().rev().find(|line| !line.trim().is_empty()) else {
+        return false;
+    };
+    let last = last.trim();
+    AUTOLINK.is_match(last) || links_line(last, 0).is_some()
+}
+
 /// The links of a line made only of navigation links, or `None`.
 fn navigation_line(
     content: &str,
@@ -90,6 +101,19 @@ fn navigation_line(
     site_host: Option<&str>,
     navigation: &[String],
 ) -> Option<Vec<TrailerLink>> {
+    let links = links_line(content, offset)?;
+    let is_navigation = |link: &TrailerLink| {
+        let text = link.text.trim();
+        navigation
+            .iter()
+            .any(|pattern| text.starts_with(pattern.as_str()))
+            || is_site_link(&link.url, site_host)
+    };
+    links.iter().all(is_navigation).then_some(links)
+}
+
+/// The links of a line made only of Markdown links and separators, or `None`.
+fn links_line(content: &str, offset: usize) -> Option<Vec<TrailerLink>> {
     let mut links = Vec::new();
     let mut covered = 0;
     for captures in MARKDOWN_LINK.captures_iter(content) {
@@ -110,14 +134,7 @@ fn navigation_line(
     if links.is_empty() || !content[covered..].chars().all(|c| SEPARATORS.contains(&c)) {
         return None;
     }
-    let is_navigation = |link: &TrailerLink| {
-        let text = link.text.trim();
-        navigation
-            .iter()
-            .any(|pattern| text.starts_with(pattern.as_str()))
-            || is_site_link(&link.url, site_host)
-    };
-    links.iter().all(is_navigation).then_some(links)
+    Some(links)
 }
 
 /// Relative links, and absolute or protocol-relative links to the site's own host.
@@ -142,6 +159,19 @@ mod tests {
 
     fn defaults() -> Vec<String> {
         vec!["返回".into(), "首页".into()]
+    }
+
+    #[test]
+    fn trailer_like_endings() {
+        assert!(ends_like_a_trailer("正文\n\n<https://example.com/a>"));
+        assert!(ends_like_a_trailer("正文\n\n<>\n\n"));
+        assert!(ends_like_a_trailer("正文\n\n- [返回](/x)"));
+        assert!(ends_like_a_trailer(
+            "Text\n\n[Home](https://other.example/) | [Next](/b)"
+        ));
+        assert!(!ends_like_a_trailer("详见[公告](http://x.example/)全文。"));
+        assert!(!ends_like_a_trailer("See <https://example.com/a> for more"));
+        assert!(!ends_like_a_trailer(""));
     }
 
     #[test]

@@ -14,10 +14,9 @@ use scraper::{Html, Node};
 use super::policy::{Policy, URL_ATTRIBUTES};
 use super::rewrite::{AT, DROP, RENAME, UNWRAP};
 use super::url::{self, UrlVerdict};
+use super::xml::{push_escaped, Escape, VOID_ELEMENTS};
 use super::{Image, Link, LinkProblem, Removal, RemovalReason};
 
-/// Elements without content, written `<br />`.
-const VOID: &[&str] = &["br", "hr", "img", "wbr", "col"];
 /// Elements whose text is not visible.
 const INVISIBLE: &[&str] = &[
     "script", "style", "template", "noscript", "title", "head", "xmp", "noembed", "noframes",
@@ -153,7 +152,7 @@ impl Walker<'_> {
             match step {
                 Step::Enter(node) => match node.value() {
                     Node::Text(text) => {
-                        push_escaped(&mut self.out, text, false);
+                        push_escaped(&mut self.out, text, Escape::Text);
                         self.text.push_str(text);
                     }
                     Node::Element(element) => {
@@ -312,10 +311,10 @@ impl Walker<'_> {
             self.out.push(' ');
             self.out.push_str(attribute);
             self.out.push_str("=\"");
-            push_escaped(&mut self.out, value, true);
+            push_escaped(&mut self.out, value, Escape::Attribute);
             self.out.push('"');
         }
-        if VOID.contains(&name) {
+        if VOID_ELEMENTS.contains(&name) {
             self.out.push_str(" />");
             self.block_break(name);
             return None;
@@ -477,58 +476,4 @@ pub fn normalise_text(text: &str) -> String {
         out.push_str(&text[start..]);
     }
     out
-}
-
-/// Bytes that need escaping or dropping in XML text: `& < > "`, control characters other than
-/// tab and line breaks, and 0xEF (the lead byte of U+FFFE and U+FFFF, checked when met).
-static SPECIAL: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 0x20 {
-        table[byte] = !matches!(byte, 0x09 | 0x0A | 0x0D);
-        byte += 1;
-    }
-    table[b'&' as usize] = true;
-    table[b'<' as usize] = true;
-    table[b'>' as usize] = true;
-    table[b'"' as usize] = true;
-    table[0xEF] = true;
-    table
-};
-
-/// Escape for XML, dropping the characters XML 1.0 does not allow.
-fn push_escaped(out: &mut String, text: &str, attribute: bool) {
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    let mut index = 0;
-    while let Some(offset) = bytes[index..]
-        .iter()
-        .position(|&byte| SPECIAL[byte as usize])
-    {
-        index += offset;
-        let byte = bytes[index];
-        out.push_str(&text[start..index]);
-        let mut skip = 1;
-        match byte {
-            b'&' => out.push_str("&amp;"),
-            b'<' => out.push_str("&lt;"),
-            b'>' => out.push_str("&gt;"),
-            b'"' if attribute => out.push_str("&quot;"),
-            b'"' => out.push('"'),
-            0xEF => {
-                // U+FFFE and U+FFFF are not XML characters; other characters led by EF are.
-                if matches!(bytes.get(index + 1..index + 3), Some([0xBF, 0xBE | 0xBF])) {
-                    skip = 3;
-                } else {
-                    out.push_str(&text[index..index + 3]);
-                    skip = 3;
-                }
-            }
-            // Other control characters are dropped.
-            _ => {}
-        }
-        index += skip;
-        start = index;
-    }
-    out.push_str(&text[start..]);
 }

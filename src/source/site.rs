@@ -9,8 +9,7 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
-use crate::parse::front_matter::{duplicate_key_span, ParseProblem};
-use crate::parse::yaml::{self, Value, YamlErrorKind};
+use crate::yaml::{self, duplicate_key_span, Value, YamlErrorKind};
 
 #[derive(Clone, Debug, Default)]
 pub struct Site {
@@ -60,8 +59,12 @@ pub struct FrontMatterDefault {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum SiteProblem {
-    /// `_config.yml` is not valid YAML (reported with the same kinds as front matter).
-    Yaml(ParseProblem),
+    /// `_config.yml` is not valid YAML (reported by the rules that report it in front matter).
+    InvalidYaml { span: Range<usize>, message: String },
+    /// A key appears twice in a mapping (`span`: the second).
+    DuplicateKey { span: Range<usize>, key: String },
+    /// Nesting or aliases past serde_yaml's limits.
+    TooComplex { span: Range<usize>, message: String },
     /// `timezone` is not a name in the IANA time zone database.
     UnknownTimezone { span: Range<usize>, name: String },
 }
@@ -80,21 +83,21 @@ impl Site {
                 let at = error.offset.unwrap_or(0).min(config_text.len());
                 let span = at..at;
                 let problem = match error.kind {
-                    YamlErrorKind::DuplicateKey(key) => ParseProblem::DuplicateKey {
+                    YamlErrorKind::DuplicateKey(key) => SiteProblem::DuplicateKey {
                         // serde_yaml gives no place for duplicates: the second key is found here.
                         span: duplicate_key_span(&config_text, &key).unwrap_or(span),
                         key,
                     },
-                    YamlErrorKind::TooComplex => ParseProblem::TooComplex {
+                    YamlErrorKind::TooComplex => SiteProblem::TooComplex {
                         span,
                         message: error.message,
                     },
-                    YamlErrorKind::Syntax => ParseProblem::InvalidYaml {
+                    YamlErrorKind::Syntax => SiteProblem::InvalidYaml {
                         span,
                         message: error.message,
                     },
                 };
-                site.problems.push(SiteProblem::Yaml(problem));
+                site.problems.push(problem);
                 Vec::new()
             }
         };

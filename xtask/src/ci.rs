@@ -1,42 +1,25 @@
-//! `cargo xtask ci`: run exactly what CI runs, in order, stopping at the first failure.
+//! `cargo xtask ci`: run exactly what CI runs, which is `.ci/run`: this task executes that
+//! script from the workspace root, so the two cannot drift. The steps are listed there (tests
+//! with `CI=true` as CI sets it, formatting, clippy, the corpus, SARIF and EPUBCheck
+//! validation, ...), each printed before it runs; the first failure stops the run.
 //!
-//! The steps, each run from the workspace root and printed before it runs:
-//! 1. `cargo fmt --all -- --check`
-//! 2. `cargo clippy --workspace --all-targets -- -D warnings`
-//! 3. `cargo test --workspace`
-//! 4. `cargo xtask corpus ../shared/corpus`
-//!
-//! What it does not do: it installs nothing, sets no environment (CI sets `CI=true`, which
-//! makes a missing insta snapshot fail; set it yourself to match), and does not fuzz or
-//! benchmark (`cargo xtask fuzz`, `cargo xtask bench`: their results depend on time).
+//! What it does not do: it keeps no list of its own, and does not fuzz or benchmark
+//! (`cargo xtask fuzz`, `cargo xtask bench`: their results depend on time). What the script
+//! installs (Python packages, EPUBCheck) it installs as CI does.
 
+use std::process::Command;
 use std::time::Instant;
 
 use crate::{workspace, DynResult};
 
+/// The script CI runs, relative to the workspace root.
+pub const SCRIPT: &str = ".ci/run";
+
 pub const USAGE: &str = "\
 usage: cargo xtask ci
 
-Runs, from the workspace root, stopping at the first failure:
-  cargo fmt --all -- --check
-  cargo clippy --workspace --all-targets -- -D warnings
-  cargo test --workspace
-  cargo xtask corpus ../shared/corpus";
-
-/// The steps, as cargo arguments.
-pub const STEPS: &[&[&str]] = &[
-    &["fmt", "--all", "--", "--check"],
-    &[
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ],
-    &["test", "--workspace"],
-    &["xtask", "corpus", crate::corpus::DEFAULT_CORPUS],
-];
+Runs .ci/run (what CI runs) from the workspace root, with CI=true as CI sets it, stopping at
+the first failure. The steps are listed in that script.";
 
 pub fn run(args: &[String]) -> DynResult {
     match args.first().map(String::as_str) {
@@ -49,33 +32,18 @@ pub fn run(args: &[String]) -> DynResult {
     }
     let root = workspace::root();
     let started = Instant::now();
-    for (number, step) in STEPS.iter().enumerate() {
-        let shown = format!("cargo {}", step.join(" "));
-        println!("\n==> [{}/{}] {shown}", number + 1, STEPS.len());
-        let step_started = Instant::now();
-        let status = workspace::cargo()
-            .current_dir(&root)
-            .args(*step)
-            .status()
-            .map_err(|error| format!("cannot run `{shown}`: {error}"))?;
-        if !status.success() {
-            return Err(format!(
-                "step {}/{} failed ({status}): {shown}",
-                number + 1,
-                STEPS.len()
-            )
-            .into());
-        }
-        println!(
-            "==> [{}/{}] ok in {:.1} s",
-            number + 1,
-            STEPS.len(),
-            step_started.elapsed().as_secs_f64()
-        );
+    println!("==> {SCRIPT}");
+    let status = Command::new("bash")
+        .arg(root.join(SCRIPT))
+        .current_dir(&root)
+        .env("CI", "true")
+        .status()
+        .map_err(|error| format!("cannot run {SCRIPT}: {error}"))?;
+    if !status.success() {
+        return Err(format!("{SCRIPT} failed ({status})").into());
     }
     println!(
-        "\nci: all {} steps passed in {:.1} s",
-        STEPS.len(),
+        "\nci: {SCRIPT} passed in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     Ok(())

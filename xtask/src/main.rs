@@ -30,7 +30,7 @@ const TASKS: &[(&str, &str)] = &[
     ),
     (
         "ci",
-        "run exactly what CI runs: fmt, clippy, tests, corpus (see `ci --help`)",
+        "run exactly what CI runs: .ci/run, with CI=true (see `ci --help`)",
     ),
     (
         "corpus",

@@ -3,7 +3,7 @@
 
 use super::book::{clean_line, language_tag, Book};
 use super::images::{ImageSource, Resources};
-use super::{escape_attribute, escape_text};
+use crate::sanitize::xml::{push_escaped, Escape, VOID_ELEMENTS};
 
 /// Writes a post body again as XHTML for the book: links and images rewritten, attributes the
 /// EPUB schema refuses left out. A streaming pass over quick-xml's events, so nesting depth
@@ -61,7 +61,9 @@ impl Rewriter<'_, '_> {
                     self.out.push_str(&String::from_utf8_lossy(&reference));
                     self.out.push(';');
                 }
-                Event::CData(text) => escape_text(&String::from_utf8_lossy(&text), &mut self.out),
+                Event::CData(text) => {
+                    push_escaped(&mut self.out, &String::from_utf8_lossy(&text), Escape::Text)
+                }
                 Event::Eof => return Ok(()),
                 // Comments, processing instructions and declarations are not content.
                 _ => {}
@@ -95,7 +97,7 @@ impl Rewriter<'_, '_> {
                 match target {
                     Some(href) if !in_link => {
                         self.out.push_str("<a href=\"");
-                        escape_attribute(&href, &mut self.out);
+                        push_escaped(&mut self.out, &href, Escape::AttributeKeepingWhitespace);
                         self.out.push('"');
                         self.attributes(&attributes, &["href"]);
                         self.out.push('>');
@@ -162,7 +164,7 @@ impl Rewriter<'_, '_> {
             self.out.push(' ');
             self.out.push_str(name);
             self.out.push_str("=\"");
-            escape_attribute(&value, &mut self.out);
+            push_escaped(&mut self.out, &value, Escape::AttributeKeepingWhitespace);
             self.out.push('"');
         }
     }
@@ -188,22 +190,22 @@ impl Rewriter<'_, '_> {
         match source {
             ImageSource::Embedded(file) => {
                 self.out.push_str("<img src=\"");
-                escape_attribute(&file, &mut self.out);
+                push_escaped(&mut self.out, &file, Escape::AttributeKeepingWhitespace);
                 self.out.push_str("\" alt=\"");
-                escape_attribute(&alt, &mut self.out);
+                push_escaped(&mut self.out, &alt, Escape::AttributeKeepingWhitespace);
                 self.out.push('"');
                 self.attributes(attributes, &["src", "alt"]);
                 self.out.push_str(" />");
             }
             ImageSource::Linked(url) if !in_link => {
                 self.out.push_str("<a class=\"image-link\" href=\"");
-                escape_attribute(&url, &mut self.out);
+                push_escaped(&mut self.out, &url, Escape::AttributeKeepingWhitespace);
                 self.out.push_str("\">");
-                escape_text(&label, &mut self.out);
+                push_escaped(&mut self.out, &label, Escape::Text);
                 self.out.push_str("</a>");
             }
-            ImageSource::Linked(_) => escape_text(&label, &mut self.out),
-            ImageSource::Missing => escape_text(&alt, &mut self.out),
+            ImageSource::Linked(_) => push_escaped(&mut self.out, &label, Escape::Text),
+            ImageSource::Missing => push_escaped(&mut self.out, &alt, Escape::Text),
         }
     }
 }
@@ -224,9 +226,6 @@ fn attributes_of(element: &quick_xml::events::BytesStart<'_>) -> Vec<(String, St
         })
         .collect()
 }
-
-/// Elements written `<x />`.
-const VOID_ELEMENTS: &[&str] = &["br", "hr", "img", "wbr", "col"];
 
 /// An attribute's value as the EPUB (HTML5) schema accepts it, or `None` to leave it out.
 pub(super) fn attribute_value(name: &str, value: &str) -> Option<String> {

@@ -12,11 +12,10 @@ use super::body::{absolute_url, is_absolute, Rewriter};
 use super::images::{ImageSource, Resources};
 use super::labels::{labels_for, Labels};
 use super::reproducible_zip::{rewrite_zip, zip_time, Metadata};
-use super::{
-    escape_attribute, escape_text, is_xml_char, GENERATOR, IDENTIFIER_NAMESPACE, STYLESHEET,
-};
+use super::{GENERATOR, IDENTIFIER_NAMESPACE, STYLESHEET};
 use crate::export::{Export, ExportOptions, ExportPost, GroupBy};
-use crate::lint::rules::links::permalink::{self, Place};
+use crate::jekyll::{self, Place};
+use crate::sanitize::xml::{is_xml_char, push_escaped, Escape};
 use crate::source::Site;
 
 /// One level of a post's place in the table of contents: how it sorts, and its heading.
@@ -84,7 +83,7 @@ impl<'a> Book<'a> {
             let place = Place::of(&post.post, site);
             let location = place
                 .as_ref()
-                .and_then(|place| permalink::location(&post.post, place, site));
+                .and_then(|place| jekyll::location(&post.post, place, site));
             let site_key = place.as_ref().map(Place::site_key);
             if let (Some(site_key), Some(location)) = (site_key, &location) {
                 by_file
@@ -308,7 +307,7 @@ impl<'a> Book<'a> {
         }
         .svg();
         let mut body = String::from("<div class=\"cover\"><img src=\"cover.svg\" alt=\"");
-        escape_attribute(title, &mut body);
+        push_escaped(&mut body, title, Escape::Attribute);
         body.push_str("\" /></div>");
         (svg, document(title, &self.language, &body))
     }
@@ -317,11 +316,11 @@ impl<'a> Book<'a> {
         let members = &self.volumes[volume];
         let mut body = String::new();
         body.push_str("<div class=\"titlepage\">\n<h1 class=\"book-title\">");
-        escape_text(&self.title, &mut body);
+        push_escaped(&mut body, &self.title, Escape::Text);
         body.push_str("</h1>\n");
         if self.volumes.len() > 1 {
             body.push_str("<p class=\"volume\">");
-            escape_text(title, &mut body);
+            push_escaped(&mut body, title, Escape::Text);
             body.push_str("</p>\n");
         }
         if let Some(dates) = self.date_range(volume) {
@@ -330,7 +329,7 @@ impl<'a> Book<'a> {
             body.push_str("</p>\n");
         }
         body.push_str("<p class=\"count\">");
-        escape_text(&(self.labels.posts)(members.len()), &mut body);
+        push_escaped(&mut body, &(self.labels.posts)(members.len()), Escape::Text);
         body.push_str("</p>\n</div>");
         document(title, &self.language, &body)
     }
@@ -398,7 +397,7 @@ impl<'a> Book<'a> {
     fn group_page(&self, heading: &str, children: &[Node]) -> String {
         let mut body = String::new();
         body.push_str("<h1 class=\"part-title\">");
-        escape_text(heading, &mut body);
+        push_escaped(&mut body, heading, Escape::Text);
         body.push_str("</h1>\n<ol class=\"contents\">\n");
         for child in children {
             let (file, title) = match child {
@@ -409,9 +408,9 @@ impl<'a> Book<'a> {
                 Node::Group { file, heading, .. } => (file.as_str(), heading.as_str()),
             };
             body.push_str("<li><a href=\"");
-            escape_attribute(file, &mut body);
+            push_escaped(&mut body, file, Escape::AttributeKeepingWhitespace);
             body.push_str("\">");
-            escape_text(title, &mut body);
+            push_escaped(&mut body, title, Escape::Text);
             body.push_str("</a></li>\n");
         }
         body.push_str("</ol>");
@@ -424,7 +423,7 @@ impl<'a> Book<'a> {
         let plan = &self.posts[index];
         let mut body = String::new();
         body.push_str("<h1 class=\"post-title\">");
-        escape_text(&plan.title, &mut body);
+        push_escaped(&mut body, &plan.title, Escape::Text);
         body.push_str("</h1>\n");
 
         let categories: Vec<String> = post
@@ -449,7 +448,11 @@ impl<'a> Book<'a> {
                     body.push_str(self.labels.separator);
                 }
                 body.push_str("<span class=\"categories\">");
-                escape_text(&categories.join(self.labels.separator), &mut body);
+                push_escaped(
+                    &mut body,
+                    &categories.join(self.labels.separator),
+                    Escape::Text,
+                );
                 body.push_str("</span>");
             }
             body.push_str("</p>\n");
@@ -472,7 +475,7 @@ impl<'a> Book<'a> {
                 .filter(|line| !line.trim().is_empty())
             {
                 rewriter.out.push_str("<p>");
-                escape_text(line, &mut rewriter.out);
+                push_escaped(&mut rewriter.out, line, Escape::Text);
                 rewriter.out.push_str("</p>\n");
             }
         }
@@ -481,11 +484,11 @@ impl<'a> Book<'a> {
 
         if let Some(source) = post.body.source().and_then(|link| absolute_url(&link.url)) {
             body.push_str("<p class=\"source\">");
-            escape_text(self.labels.source, &mut body);
+            push_escaped(&mut body, self.labels.source, Escape::Text);
             body.push_str("<a href=\"");
-            escape_attribute(&source, &mut body);
+            push_escaped(&mut body, &source, Escape::AttributeKeepingWhitespace);
             body.push_str("\">");
-            escape_text(&source, &mut body);
+            push_escaped(&mut body, &source, Escape::Text);
             body.push_str("</a></p>\n");
         }
         document(&plan.title, &plan.language, body.trim_end())
@@ -502,10 +505,10 @@ impl<'a> Book<'a> {
         let plan = &self.posts[index];
         let site = post_site(self.export, &self.export.posts[index]);
         if let (Some(path), Some(site_key)) = (
-            permalink::site_path(href, plan.page_url.as_deref(), site),
+            jekyll::site_path(href, plan.page_url.as_deref(), site),
             plan.site_key,
         ) {
-            let target = permalink::files_answering(&path)
+            let target = jekyll::files_answering(&path)
                 .into_iter()
                 .find_map(|file| self.by_file.get(&(site_key, file)).copied());
             if let Some(target) = target {
@@ -533,7 +536,7 @@ impl<'a> Book<'a> {
         let base = url::Url::parse(site.url.as_deref()?.trim()).ok()?;
         let page = match &self.posts[index].page_url {
             Some(page) => base
-                .join(&format!("{}{page}", permalink::baseurl(Some(site))))
+                .join(&format!("{}{page}", jekyll::baseurl(Some(site))))
                 .ok()?,
             None if href.starts_with('/') => base,
             None => return None,
@@ -558,13 +561,13 @@ impl<'a> Book<'a> {
         let site = post_site(self.export, post);
         let mut candidates: Vec<PathBuf> = Vec::new();
         if let (Some(path), Some(root)) = (
-            permalink::site_path(src, plan.page_url.as_deref(), site),
+            jekyll::site_path(src, plan.page_url.as_deref(), site),
             &plan.root,
         ) {
             candidates.push(root.join(path.trim_start_matches('/')));
         }
         if !is_absolute(src) {
-            let relative = permalink::percent_decode(src.split(['?', '#']).next().unwrap_or(src));
+            let relative = jekyll::percent_decode(src.split(['?', '#']).next().unwrap_or(src));
             if !relative.starts_with('/') {
                 if let Some(folder) = Path::new(&post.path).parent() {
                     candidates.push(folder.join(relative));
@@ -611,11 +614,11 @@ fn document(title: &str, language: &str, body: &str) -> String {
     let mut out = String::with_capacity(body.len() + 400);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n");
     out.push_str("<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" xml:lang=\"");
-    escape_attribute(language, &mut out);
+    push_escaped(&mut out, language, Escape::AttributeKeepingWhitespace);
     out.push_str("\" lang=\"");
-    escape_attribute(language, &mut out);
+    push_escaped(&mut out, language, Escape::AttributeKeepingWhitespace);
     out.push_str("\">\n<head>\n<meta charset=\"UTF-8\" />\n<title>");
-    escape_text(title, &mut out);
+    push_escaped(&mut out, title, Escape::Text);
     out.push_str("</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"stylesheet.css\" />\n</head>\n<body>\n");
     out.push_str(body);
     out.push_str("\n</body>\n</html>\n");
@@ -857,7 +860,7 @@ mod tests {
     fn lines_are_cleaned() {
         assert_eq!(clean_line("  a \n\t b\u{1}c  "), "a bc");
         let mut out = String::new();
-        escape_attribute("a\"<&\u{0}", &mut out);
+        push_escaped(&mut out, "a\"<&\u{0}", Escape::AttributeKeepingWhitespace);
         assert_eq!(out, "a&quot;&lt;&amp;");
     }
 }

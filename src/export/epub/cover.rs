@@ -3,7 +3,7 @@
 //! Text stays text (CJK fonts are named, the reader's own are used), so the cover is small and
 //! sharp at any size; nothing is rasterized here.
 
-use super::escape_text;
+use crate::sanitize::xml::{push_escaped, Escape};
 
 const WIDTH: f64 = 600.0;
 const HEIGHT: f64 = 800.0;
@@ -33,7 +33,7 @@ impl Cover<'_> {
         svg.push_str(&format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" xml:lang=\"",
         ));
-        escape_text(self.language, &mut svg);
+        push_escaped(&mut svg, self.language, Escape::Text);
         svg.push_str("\">\n");
         svg.push_str("<rect width=\"100%\" height=\"100%\" fill=\"#1f3a5f\"/>\n");
         svg.push_str(
@@ -67,7 +67,7 @@ fn text_element(y: f64, size: f64, weight: &str, fill: &str, text: &str) -> Stri
         "<text x=\"{}\" y=\"{y:.0}\" text-anchor=\"middle\" font-family=\"{FONTS}\" font-size=\"{size}\" font-weight=\"{weight}\" fill=\"{fill}\">",
         WIDTH / 2.0
     );
-    escape_text(text, &mut element);
+    push_escaped(&mut element, text, Escape::Text);
     element.push_str("</text>\n");
     element
 }

@@ -91,7 +91,7 @@ impl Exporter for EpubExporter {
             crate::output::check_abandoned(&path)?;
             std::fs::write(&path, bytes).map_err(|error| OutputError::Write {
                 path: path.display().to_string(),
-                reason: crate::source::describe_io(&error),
+                source: error,
             })?;
             written
                 .placements
@@ -153,38 +153,6 @@ pub fn volume_paths(destination: &Path, volumes: usize) -> Vec<PathBuf> {
 /// The reading stylesheet: Chinese text first (line height, two-character paragraph indent,
 /// CJK fonts that fall back to the reader's serif), and sensible for other languages.
 const STYLESHEET: &str = include_str!("style.css");
-
-fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-}
-
-fn escape_text(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c if is_xml_char(c) => out.push(c),
-            _ => {}
-        }
-    }
-}
-
-fn escape_attribute(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c if is_xml_char(c) => out.push(c),
-            _ => {}
-        }
-    }
-}
 
 #[cfg(test)]
 mod tests {

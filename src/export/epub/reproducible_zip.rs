@@ -5,7 +5,7 @@ use std::io::{Cursor, Read};
 
 use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
 
-use super::{escape_attribute, escape_text};
+use crate::sanitize::xml::{push_escaped, Escape};
 
 /// The zip time of `timestamp` (UTC); before 1980 or after 2107, which zip cannot hold,
 /// 1980-01-01.
@@ -85,9 +85,9 @@ pub(super) fn rewrite_zip(
 /// landmarks are hidden: they are for reading systems, not a second table of contents.
 fn patch_nav(nav: String, metadata: &Metadata) -> String {
     let mut attributes = String::from(" xml:lang=\"");
-    escape_attribute(&metadata.language, &mut attributes);
+    push_escaped(&mut attributes, &metadata.language, Escape::Attribute);
     attributes.push_str("\" lang=\"");
-    escape_attribute(&metadata.language, &mut attributes);
+    push_escaped(&mut attributes, &metadata.language, Escape::Attribute);
     attributes.push('"');
     nav.replacen(NAV_HTML_TAG, &format!("{NAV_HTML_TAG}{attributes}"), 1)
         .replacen(
@@ -104,7 +104,7 @@ fn patch_opf(opf: String, metadata: &Metadata) -> String {
     if let (Some(start), Some(end)) = (opf.find(">urn:uuid:"), opf.find("</dc:identifier>")) {
         if start < end {
             let mut text = String::new();
-            escape_text(&metadata.identifier, &mut text);
+            push_escaped(&mut text, &metadata.identifier, Escape::Text);
             opf.replace_range(start + 1..end, &text);
         }
     }
@@ -120,7 +120,7 @@ fn patch_opf(opf: String, metadata: &Metadata) -> String {
             added.push_str("\n    <");
             added.push_str(element);
             added.push('>');
-            escape_text(value, &mut added);
+            push_escaped(&mut added, value, Escape::Text);
             added.push_str("</");
             added.push_str(element);
             added.push('>');
@@ -141,13 +141,13 @@ fn patch_ncx(ncx: String, metadata: &Metadata) -> String {
         1,
     );
     let mut uid = String::from("<head>\n    <meta name=\"dtb:uid\" content=\"");
-    escape_attribute(&metadata.identifier, &mut uid);
+    push_escaped(&mut uid, &metadata.identifier, Escape::Attribute);
     uid.push_str("\" />");
     ncx = ncx.replacen("<head>", &uid, 1);
     if let Some(start) = ncx.find("<docTitle>") {
         if let Some(end) = ncx[start..].find("</docTitle>") {
             let mut title = String::from("<docTitle>\n    <text>");
-            escape_text(&metadata.title, &mut title);
+            push_escaped(&mut title, &metadata.title, Escape::Text);
             title.push_str("</text>\n  ");
             ncx.replace_range(start..start + end, &title);
         }

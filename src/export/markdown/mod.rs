@@ -108,7 +108,7 @@ impl Exporter for MarkdownExporter {
             Err(error) if error.kind() != std::io::ErrorKind::AlreadyExists => {
                 return Err(OutputError::Write {
                     path: context.destination.display().to_string(),
-                    reason: crate::source::describe_io(&error),
+                    source: error,
                 }
                 .into())
             }
@@ -158,7 +158,7 @@ fn write(
     crate::output::check_abandoned(&path)?;
     let failed = |error: std::io::Error| OutputError::Write {
         path: path.display().to_string(),
-        reason: error.to_string(),
+        source: error,
     };
     if let Some(parent) = path.parent() {
         if !directories.contains(parent) {

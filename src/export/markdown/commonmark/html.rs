@@ -2,6 +2,7 @@
 //! them.
 
 use super::{attributes, is_element, name, text_node, Block, BlockKind, Node};
+use crate::sanitize::xml::{push_escaped, Escape, VOID_ELEMENTS};
 
 /// An element written as an HTML block, as the sanitizer serialized it; no blank line may
 /// fall inside (it would end the block), and Liquid-like braces are entities.
@@ -13,9 +14,6 @@ pub(super) fn html_block(node: Node<'_>) -> Block {
         text: out,
     }
 }
-
-/// Elements without content, written `<br />`.
-const VOID: &[&str] = &["br", "hr", "img", "wbr", "col"];
 
 fn serialize(root: Node<'_>, out: &mut String) {
     enum Step<'a> {
@@ -43,7 +41,7 @@ fn serialize(root: Node<'_>, out: &mut String) {
                 out.push('<');
                 out.push_str(name);
                 push_attributes(out, node);
-                if VOID.contains(&name) {
+                if VOID_ELEMENTS.contains(&name) {
                     out.push_str(" />");
                     continue;
                 }
@@ -61,17 +59,15 @@ pub(super) fn push_attributes(out: &mut String, node: Node<'_>) {
         out.push(' ');
         out.push_str(attribute);
         out.push_str("=\"");
-        for c in value.chars() {
-            match c {
-                '&' => out.push_str("&amp;"),
-                '"' => out.push_str("&quot;"),
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '{' => out.push_str("&#123;"),
-                '\n' => out.push_str("&#10;"),
-                c => out.push(c),
-            }
+        // Braces are references too (Liquid and shortcodes see none), and so is a line break
+        // (a blank line would end the block).
+        let mut plain = 0;
+        for (index, c) in value.match_indices(['{', '\n']) {
+            push_escaped(out, &value[plain..index], Escape::Attribute);
+            out.push_str(if c == "{" { "&#123;" } else { "&#10;" });
+            plain = index + c.len();
         }
+        push_escaped(out, &value[plain..], Escape::Attribute);
         out.push('"');
     }
 }
@@ -79,28 +75,35 @@ pub(super) fn push_attributes(out: &mut String, node: Node<'_>) {
 /// Text inside an HTML block: escaped, whitespace runs with a line break made one line break
 /// (a blank line would end the block), and every line break in `pre` an entity.
 fn push_html_text(out: &mut String, text: &str, in_pre: bool) {
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '{' if matches!(chars.peek(), Some('{' | '%' | ':')) => out.push_str("&#123;"),
-            '\n' if in_pre => out.push_str("&#10;"),
+    let mut chars = text.char_indices().peekable();
+    // The start of the text not written yet.
+    let mut plain = 0;
+    while let Some((index, c)) = chars.next() {
+        let replacement = match c {
+            '{' if matches!(chars.peek(), Some((_, '{' | '%' | ':'))) => "&#123;",
+            '\n' if in_pre => "&#10;",
             c if !in_pre && is_html_space(c) => {
                 let mut newline = c == '\n';
-                while let Some(&next) = chars.peek() {
+                while let Some(&(_, next)) = chars.peek() {
                     if !is_html_space(next) {
                         break;
                     }
                     newline |= next == '\n';
                     chars.next();
                 }
-                out.push(if newline { '\n' } else { ' ' });
+                if newline {
+                    "\n"
+                } else {
+                    " "
+                }
             }
-            c => out.push(c),
-        }
+            _ => continue,
+        };
+        push_escaped(out, &text[plain..index], Escape::Text);
+        out.push_str(replacement);
+        plain = chars.peek().map_or(text.len(), |&(next, _)| next);
     }
+    push_escaped(out, &text[plain..], Escape::Text);
 }
 
 pub(super) fn is_html_space(c: char) -> bool {

@@ -4,10 +4,7 @@
 mod html;
 mod inline;
 
-use std::sync::LazyLock;
-
 use ego_tree::NodeRef;
-use regex::Regex;
 use scraper::Html;
 
 use html::html_block;
@@ -56,7 +53,7 @@ pub fn xhtml_to_markdown(xhtml: &str) -> String {
         .unwrap_or_else(|| document.tree.root());
     let blocks = BlockWriter.blocks(root, 0);
     let mut markdown = join_blocks(&blocks, false);
-    if ends_like_a_trailer(&markdown) {
+    if crate::sanitize::ends_like_a_trailer(&markdown) {
         markdown.push_str("\n\n<!-- end -->");
     }
     markdown
@@ -569,41 +566,4 @@ fn attributes<'a>(node: Node<'a>) -> impl Iterator<Item = (&'a str, &'a str)> {
         .as_element()
         .into_iter()
         .flat_map(|element| element.attrs())
-}
-
-static AUTOLINK_LINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^<(?:(?:https?|ftp)://[^<>\s]+)?>$").expect("valid regex"));
-static MARKDOWN_LINK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\[([^\[\]]*)\]\(\s*<?([^()\s<>]*)>?(?:\s+"[^"]*")?\s*\)"#).expect("valid regex")
-});
-/// What the sanitizer's trailer detection allows between navigation links.
-const TRAILER_SEPARATORS: &[char] = &[
-    '｜', '|', '·', '•', '/', '／', '、', ' ', '\t', '\u{3000}', '-', '>', '»',
-];
-
-/// Could the sanitizer take the last line for the source link or site navigation (and cut it
-/// off when the output is read back)?
-fn ends_like_a_trailer(markdown: &str) -> bool {
-    let Some(last) = markdown.lines().rev().find(|line| !line.trim().is_empty()) else {
-        return false;
-    };
-    let last = last.trim();
-    if AUTOLINK_LINE.is_match(last) {
-        return true;
-    }
-    let rest = MARKDOWN_LINK.replace_all(last, "");
-    rest.len() < last.len() && rest.chars().all(|c| TRAILER_SEPARATORS.contains(&c))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn trailer_like_endings() {
-        assert!(ends_like_a_trailer("正文\n\n<https://example.com/a>"));
-        assert!(ends_like_a_trailer("正文\n\n- [返回](/x)"));
-        assert!(!ends_like_a_trailer("详见[公告](http://x.example/)全文。"));
-        assert!(!ends_like_a_trailer(""));
-    }
 }

@@ -47,7 +47,7 @@ impl Rule for DuplicateKey {
 
     fn check_site(&self, site: &Site, out: &mut Vec<Finding>) {
         for problem in &site.problems {
-            if let SiteProblem::Yaml(ParseProblem::DuplicateKey { span, key }) = problem {
+            if let SiteProblem::DuplicateKey { span, key } = problem {
                 out.push(duplicate(span.clone(), key));
             }
         }

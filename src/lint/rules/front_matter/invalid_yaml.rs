@@ -57,7 +57,7 @@ impl Rule for InvalidYaml {
 
     fn check_site(&self, site: &Site, out: &mut Vec<Finding>) {
         for problem in &site.problems {
-            if let SiteProblem::Yaml(ParseProblem::InvalidYaml { span, message }) = problem {
+            if let SiteProblem::InvalidYaml { span, message } = problem {
                 out.push(invalid(span.clone(), message));
             }
         }

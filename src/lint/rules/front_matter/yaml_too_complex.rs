@@ -47,7 +47,7 @@ impl Rule for YamlTooComplex {
 
     fn check_site(&self, site: &Site, out: &mut Vec<Finding>) {
         for problem in &site.problems {
-            if let SiteProblem::Yaml(ParseProblem::TooComplex { span, message }) = problem {
+            if let SiteProblem::TooComplex { span, message } = problem {
                 out.push(too_complex(span.clone(), message));
             }
         }

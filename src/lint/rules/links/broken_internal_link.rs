@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use super::{quoted, targets, Kind};
 use crate::diagnostic::{Finding, Severity};
 use crate::jekyll::{self, Place};
-use crate::lint::{ArchiveIndex, InternalLink, Rule, RuleMeta, SiteLinks};
+use crate::lint::{ArchiveIndex, Context, PostFacts, Rule, RuleMeta};
 use crate::parse::Post;
 use crate::sanitize::{CleanBody, LinkProblem};
 use crate::source::Site;
@@ -61,15 +61,18 @@ impl Rule for BrokenInternalLink {
         &META
     }
 
+    fn summarize(&self, post: &Post, context: &Context<'_>) -> Option<PostFacts> {
+        Some(Box::new(site_links(post, context.site, context.body)))
+    }
+
     fn check_archive(&self, archive: &ArchiveIndex<'_>, out: &mut Vec<(usize, Finding)>) {
         let files: HashSet<u64> = archive
-            .posts
-            .iter()
-            .filter_map(|post| post.site_links.page_key)
+            .facts::<SiteLinks>()
+            .filter_map(|(_, links)| links.page_key)
             .collect();
-        for (index, post) in archive.posts.iter().enumerate() {
-            let site_key = post.site_links.site_key;
-            for link in post.site_links.internal.iter() {
+        for (index, links) in archive.facts::<SiteLinks>() {
+            let site_key = links.site_key;
+            for link in links.internal.iter() {
                 let answered = jekyll::files_answering(&link.path)
                     .iter()
                     .any(|file| files.contains(&jekyll::file_key(site_key, file)));
@@ -103,6 +106,28 @@ fn help(link: &InternalLink) -> String {
             quoted(&link.path)
         )
     }
+}
+
+/// What the rule keeps of a post: only internal links are kept as text, as they are few.
+#[derive(Debug, Clone, Default)]
+pub struct SiteLinks {
+    /// The site the post belongs to (a hash of its root folder).
+    pub site_key: u64,
+    /// The file Jekyll writes for the post, hashed with `site_key`; `None` when it writes none.
+    pub page_key: Option<u64>,
+    /// The content links that point into the site.
+    pub internal: Box<[InternalLink]>,
+}
+
+/// A link from a post to its own site.
+#[derive(Debug, Clone)]
+pub struct InternalLink {
+    /// The URL as written.
+    pub written: Box<str>,
+    /// What it asks the site for, below `baseurl` and percent-decoded: `/emnews/x.html`.
+    pub path: Box<str>,
+    /// The URL in the file.
+    pub span: std::ops::Range<usize>,
 }
 
 /// Where `post` is on its site, and its content links into the site.

@@ -2,8 +2,10 @@
 
 use std::collections::HashMap;
 
+use super::{source_url, SourceUrl};
 use crate::diagnostic::{Finding, Severity};
-use crate::lint::{ArchiveIndex, Rule, RuleMeta};
+use crate::lint::{ArchiveIndex, Context, PostFacts, Rule, RuleMeta};
+use crate::parse::Post;
 
 pub struct DuplicateSourceUrl;
 
@@ -36,12 +38,13 @@ impl Rule for DuplicateSourceUrl {
         &META
     }
 
+    fn summarize(&self, post: &Post, context: &Context<'_>) -> Option<PostFacts> {
+        Some(Box::new(source_url(post, context.body)?))
+    }
+
     fn check_archive(&self, archive: &ArchiveIndex<'_>, out: &mut Vec<(usize, Finding)>) {
         let mut first: HashMap<u64, usize> = HashMap::new();
-        for (index, post) in archive.posts.iter().enumerate() {
-            let Some(source) = &post.source_url else {
-                continue;
-            };
+        for (index, source) in archive.facts::<SourceUrl>() {
             match first.get(&source.key) {
                 Some(&earlier) => out.push((
                     index,

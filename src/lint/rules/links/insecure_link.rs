@@ -4,9 +4,9 @@
 //! archive nearly all of them are `http:`: they are reported once for the whole archive, on the
 //! first post that has one, with the count.
 
-use super::{quoted, targets, Kind};
+use super::{quoted, source_url, targets, Kind};
 use crate::diagnostic::{Finding, Severity};
-use crate::lint::{ArchiveIndex, Context, Rule, RuleMeta};
+use crate::lint::{ArchiveIndex, Context, PostFacts, Rule, RuleMeta};
 use crate::parse::Post;
 
 pub struct InsecureLink;
@@ -38,6 +38,9 @@ change it only when the same address answers on https.",
     default_severity: Severity::Info,
 };
 
+/// The span of a source URL that uses plain http.
+struct InsecureSource(std::ops::Range<usize>);
+
 impl Rule for InsecureLink {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -62,17 +65,16 @@ impl Rule for InsecureLink {
         }
     }
 
+    /// The span of the post's source URL, when it uses plain http.
+    fn summarize(&self, post: &Post, context: &Context<'_>) -> Option<PostFacts> {
+        let source = source_url(post, context.body).filter(|source| source.insecure)?;
+        Some(Box::new(InsecureSource(source.span)))
+    }
+
     fn check_archive(&self, archive: &ArchiveIndex<'_>, out: &mut Vec<(usize, Finding)>) {
         let mut insecure = archive
-            .posts
-            .iter()
-            .enumerate()
-            .filter_map(|(index, post)| {
-                post.source_url
-                    .as_ref()
-                    .filter(|source| source.insecure)
-                    .map(|source| (index, source.span.clone()))
-            });
+            .facts::<InsecureSource>()
+            .map(|(index, source)| (index, source.0.clone()));
         let Some((first, span)) = insecure.next() else {
             return;
         };

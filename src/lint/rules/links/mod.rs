@@ -9,7 +9,6 @@ mod duplicate_source_url;
 mod empty_link;
 mod insecure_link;
 mod malformed_url;
-pub mod permalink;
 mod private_address_link;
 mod protocol_relative_url;
 mod refused_url_scheme;
@@ -26,7 +25,6 @@ pub use private_address_link::PrivateAddressLink;
 pub use protocol_relative_url::ProtocolRelativeUrl;
 pub use refused_url_scheme::RefusedUrlScheme;
 
-use crate::lint::SourceUrl;
 use crate::parse::Post;
 use crate::sanitize::{CleanBody, ConstructKind, LinkProblem};
 
@@ -151,6 +149,18 @@ fn targets<'a>(post: &Post, body: &'a CleanBody) -> Vec<Target<'a>> {
     }
     targets.sort_by_key(|target| target.span.start);
     targets
+}
+
+/// What the cross-post rules (LNK005, LNK008) keep of a post's source line.
+#[derive(Debug, Clone)]
+pub struct SourceUrl {
+    /// Hash of the URL, normalised: `http`/`https`, the case of the host, a trailing `/` and
+    /// a `#fragment` make no difference.
+    pub key: u64,
+    /// The URL in the file.
+    pub span: Range<usize>,
+    /// The URL uses plain `http:`.
+    pub insecure: bool,
 }
 
 /// What the cross-post rules keep of the post's source line.

@@ -6,6 +6,10 @@
 
 use std::fmt;
 
+use std::ops::Range;
+
+use crate::text::{LineIndex, Lines};
+
 /// A YAML value, in document order. This is the crate's own type so that the rest of the
 /// crate, and later the exports, do not depend on the YAML library.
 #[derive(Clone, Debug, PartialEq)]
@@ -209,16 +213,52 @@ fn mark_offset(message: &str, text: &str) -> Option<usize> {
     let (line, column) = mark.split_once(" column ")?;
     let line: usize = line.trim().parse().ok()?;
     let column: usize = column.trim().parse().ok()?;
-    let line_start = if line <= 1 {
-        0
-    } else {
-        text.match_indices('\n').nth(line - 2)?.0 + 1
-    };
-    let within = text[line_start..]
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(text.len() - line_start, |(position, _)| position);
-    Some(line_start + within)
+    LineIndex::new(text).offset(text, line, column)
+}
+
+/// `key:` or `"key":` at the start of a line: the key, its span, and where the value begins.
+pub(crate) fn split_key(content: &str) -> Option<(&str, Range<usize>, usize)> {
+    if let Some(quote) = content.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        let end = content[1..].find(quote)? + 1;
+        let after = content[end + 1..].trim_start();
+        if !after.starts_with(':') {
+            return None;
+        }
+        let colon = content.len() - after.len();
+        return Some((&content[1..end], 1..end, colon + 1));
+    }
+    let colon = content
+        .match_indices(':')
+        .find(|(position, _)| {
+            content[position + 1..]
+                .chars()
+                .next()
+                .is_none_or(|c| c == ' ' || c == '\t')
+        })?
+        .0;
+    let key = content[..colon].trim_end();
+    Some((key, 0..key.len(), colon + 1))
+}
+
+/// The second `key:` at the same indentation as the first: where serde_yaml saw a duplicate.
+pub(crate) fn duplicate_key_span(yaml_text: &str, key: &str) -> Option<Range<usize>> {
+    let mut seen: Vec<usize> = Vec::new();
+    for line in Lines::new(yaml_text) {
+        let trimmed = line.content.trim_start_matches([' ', '-']);
+        let indentation = line.content.len() - trimmed.len();
+        let Some((found, key_span, _)) = split_key(trimmed) else {
+            continue;
+        };
+        if found != key {
+            continue;
+        }
+        if seen.contains(&indentation) {
+            let start = line.start + indentation + key_span.start;
+            return Some(start..start + key.len());
+        }
+        seen.push(indentation);
+    }
+    None
 }
 
 /// Write one top-level `key: value` of a block mapping, ending with a newline, so that a YAML
