@@ -189,10 +189,23 @@ pub(crate) fn run_export(
             } else {
                 format!(", {} rejected", export.rejected.len())
             },
-            if export.skipped.is_empty() {
-                String::new()
-            } else {
-                format!(", {} skipped (not posts)", export.skipped.len())
+            {
+                let unpublished = export
+                    .skipped
+                    .iter()
+                    .filter(|skipped| skipped.status.is_some())
+                    .count();
+                let others = export.skipped.len() - unpublished;
+                let mut text = String::new();
+                if others > 0 {
+                    text.push_str(&format!(", {others} skipped (not posts)"));
+                }
+                if unpublished > 0 {
+                    text.push_str(&format!(
+                        ", {unpublished} not published by Jekyll (--include adds them)"
+                    ));
+                }
+                text
             },
         );
     }

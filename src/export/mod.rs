@@ -71,12 +71,15 @@ pub struct Rejected {
     pub reason: String,
 }
 
-/// A file that is not a post: a page or static file of a Jekyll site, or a file the directory
-/// walk met and did not read (`source::SkippedFile`; a directory's path ends in `/`).
+/// A file that is not exported: a page or static file of a Jekyll site, a file the directory
+/// walk met and did not read (`source::SkippedFile`; a directory's path ends in `/`), or a
+/// post Jekyll does not publish that [`Include`] did not ask for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
     pub path: String,
     pub reason: String,
+    /// For a post left out because Jekyll does not publish it: its status.
+    pub status: Option<Status>,
 }
 
 /// The archive, ready for the exporters.
@@ -313,6 +316,7 @@ pub fn prepare_including(
                 path: post.path.clone(),
                 reason: "a section page of a Hugo or Zola site (`_index.md`), not a post"
                     .to_owned(),
+                status: None,
             });
             continue;
         }
@@ -331,6 +335,7 @@ pub fn prepare_including(
             export.skipped.push(Skipped {
                 path: post.path.clone(),
                 reason: reason.to_owned(),
+                status: (document.kind != Kind::Page).then_some(document.status),
             });
             continue;
         }
@@ -373,6 +378,7 @@ pub fn prepare_including(
             FileStatus::Skipped(reason) => export.skipped.push(Skipped {
                 path: report.path.clone(),
                 reason: reason.clone(),
+                status: None,
             }),
             FileStatus::Linted => {}
         }
