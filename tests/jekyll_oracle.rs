@@ -268,3 +268,146 @@ fn newsbundle_agrees_with_jekyll_on_every_post() {
         disagreements.join("\n")
     );
 }
+
+/// `(relative_path, status, url)` of every post of a `json` export, and the skipped paths with
+/// their reasons.
+fn exported(out: &Path) -> (Vec<(String, String, String)>, Vec<(String, String)>) {
+    let document: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out).expect("the export was written"))
+            .expect("the export is JSON");
+    let posts = document["posts"]
+        .as_array()
+        .expect("posts")
+        .iter()
+        .map(|post| {
+            (
+                post["relative_path"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                post["status"].as_str().unwrap_or_default().to_owned(),
+                post["url"].as_str().unwrap_or("(none)").to_owned(),
+            )
+        })
+        .collect();
+    let skipped = document["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .map(|skipped| {
+            let path = skipped["path"].as_str().unwrap_or_default();
+            (
+                path.rsplit("shanghai/").next().unwrap_or(path).to_owned(),
+                skipped["reason"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    (posts, skipped)
+}
+
+/// Exports hold published posts only; the others are skipped with the reason, and
+/// `--include` brings them back, marked. Needs no Jekyll.
+#[test]
+fn exports_hold_published_posts_unless_asked() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = temp.path().join("default.json");
+    let done = run(&[
+        "convert",
+        "--no-config",
+        "--to",
+        "json",
+        "fixtures/jekyll/shanghai",
+        "-o",
+        out.to_str().expect("a UTF-8 temporary path"),
+    ]);
+    assert_eq!(done.code, 0, "{}", done.render());
+    assert!(
+        done.stderr
+            .contains("1 skipped (not posts), 4 not published by Jekyll (--include adds them)"),
+        "{}",
+        done.stderr
+    );
+    let (posts, skipped) = exported(&out);
+    assert!(posts.iter().all(|(_, status, _)| status == "published"));
+    assert_eq!(posts.len(), 15, "{posts:#?}");
+    let evening = posts
+        .iter()
+        .find(|(path, _, _)| path == "local/_posts/2022-03-05-evening.md")
+        .expect("the evening post");
+    assert_eq!(
+        evening.2, "/local/%E7%BB%8F%E6%B5%8E/2022/03/06/evening.html",
+        "20:00 unquoted is UTC: the next day in Shanghai"
+    );
+    let reason_of = |path: &str| {
+        skipped
+            .iter()
+            .find(|(skipped, _)| skipped == path)
+            .map(|(_, reason)| reason.as_str())
+            .unwrap_or_else(|| panic!("{path} is listed as skipped: {skipped:#?}"))
+    };
+    assert!(reason_of("_posts/2022-01-08-hidden.md").contains("--include unpublished"));
+    assert!(reason_of("_posts/2999-01-01-future.md").contains("--include future"));
+    assert!(reason_of("_drafts/outlook.md").contains("--include drafts"));
+    assert!(reason_of("_posts/README.md").contains("`YYYY-MM-DD-title.ext`"));
+    assert!(reason_of("about.md").contains("not a post"));
+
+    let out = temp.path().join("all.json");
+    let done = run(&[
+        "convert",
+        "--no-config",
+        "--to",
+        "json",
+        "--include",
+        "unpublished,future,drafts",
+        "fixtures/jekyll/shanghai",
+        "-o",
+        out.to_str().expect("a UTF-8 temporary path"),
+    ]);
+    assert_eq!(done.code, 0, "{}", done.render());
+    let (posts, skipped) = exported(&out);
+    let status_of = |path: &str| {
+        posts
+            .iter()
+            .find(|(post, _, _)| post == path)
+            .map(|(_, status, _)| status.as_str())
+    };
+    assert_eq!(
+        status_of("_posts/2022-01-08-hidden.md"),
+        Some("unpublished")
+    );
+    assert_eq!(status_of("_posts/README.md"), Some("unpublished"));
+    assert_eq!(status_of("_posts/2999-01-01-future.md"), Some("future"));
+    assert_eq!(status_of("_drafts/outlook.md"), Some("draft"));
+    assert_eq!(posts.len(), 19);
+    assert_eq!(skipped.len(), 1, "only the page: {skipped:#?}");
+
+    // The bundle's manifest carries each post's status and URL.
+    let bundle = temp.path().join("bundle");
+    let done = run(&[
+        "bundle",
+        "--no-config",
+        "--quiet",
+        "--include",
+        "future",
+        "fixtures/jekyll/shanghai",
+        "-o",
+        bundle.to_str().expect("a UTF-8 temporary path"),
+    ]);
+    assert!(done.code <= 1, "{}", done.render());
+    let manifest: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(bundle.join("manifest.json")).expect("a manifest"),
+    )
+    .expect("the manifest is JSON");
+    let future = manifest["posts"]
+        .as_array()
+        .expect("posts")
+        .iter()
+        .find(|post| {
+            post["source"]
+                .as_str()
+                .is_some_and(|source| source.ends_with("2999-01-01-future.md"))
+        })
+        .expect("the future post is in the bundle");
+    assert_eq!(future["status"], "future");
+    assert_eq!(future["url"], "/2999/01/01/future.html");
+}
