@@ -269,9 +269,11 @@ fn newsbundle_agrees_with_jekyll_on_every_post() {
     );
 }
 
-/// `(relative_path, status, url)` of every post of a `json` export, and the skipped paths with
-/// their reasons.
-fn exported(out: &Path) -> (Vec<(String, String, String)>, Vec<(String, String)>) {
+/// `(relative_path, status, url)` of a post of a `json` export.
+type ExportedPost = (String, String, String);
+
+/// Every post of a `json` export, and the skipped paths (below the site) with their reasons.
+fn exported(out: &Path) -> (Vec<ExportedPost>, Vec<(String, String)>) {
     let document: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out).expect("the export was written"))
             .expect("the export is JSON");
