@@ -118,6 +118,7 @@ pub(crate) fn run_export(
             GroupByArg::None => export::GroupBy::None,
         },
         max_posts_per_volume: args.max_posts_per_volume,
+        min_group_size: args.min_group_size,
         layout: match args.layout {
             LayoutArg::Jekyll => export::Layout::Jekyll,
             LayoutArg::Hugo => export::Layout::Hugo,

@@ -162,6 +162,10 @@ pub struct ExportArgs {
     /// How the book's table of contents is grouped (`month`: by year, then month).
     #[arg(long, value_enum, default_value_t = GroupByArg::Month)]
     pub group_by: GroupByArg,
+    /// A year or month gets a contents page of its own only with at least this many posts;
+    /// smaller ones are listed in the group above.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub min_group_size: usize,
     /// Split books larger than this into volumes.
     #[arg(long, value_name = "N", default_value_t = 2000)]
     pub max_posts_per_volume: usize,

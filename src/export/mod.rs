@@ -146,6 +146,9 @@ pub struct ExportOptions {
     /// title), so a growing archive stays the same book in a reader's library.
     pub identifier: Option<String>,
     pub group_by: GroupBy,
+    /// A year or month of the table of contents gets a page of its own only when it holds at
+    /// least this many posts (else its posts are listed in the group above). Default 3.
+    pub min_group_size: usize,
     /// A book holds at most this many posts; more make volumes. Default 2,000.
     pub max_posts_per_volume: usize,
     pub layout: Layout,
@@ -162,6 +165,7 @@ impl Default for ExportOptions {
             author: None,
             identifier: None,
             group_by: GroupBy::default(),
+            min_group_size: 3,
             max_posts_per_volume: 2_000,
             layout: Layout::default(),
             timestamp: DateTime::UNIX_EPOCH.fixed_offset(),
@@ -435,5 +439,8 @@ mod tests {
         });
         let shown = error.shown_under(Path::new("/data/.out.newsbundle-42/new"), Path::new("out"));
         assert_eq!(shown.to_string(), "cannot write out/posts/_posts/a.md");
+        // The reason stays the source, which `main` prints after the message.
+        let source = std::error::Error::source(&shown).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("no space left on device"));
     }
 }

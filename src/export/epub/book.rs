@@ -307,7 +307,7 @@ impl<'a> Book<'a> {
         }
         .svg();
         let mut body = String::from("<div class=\"cover\"><img src=\"cover.svg\" alt=\"");
-        push_escaped(&mut body, title, Escape::Attribute);
+        push_escaped(&mut body, title, Escape::AttributeKeepingWhitespace);
         body.push_str("\" /></div>");
         (svg, document(title, &self.language, &body))
     }
@@ -359,6 +359,15 @@ impl<'a> Book<'a> {
             }
             level.push(Node::Post(index));
         }
+        // Dates divide a book into many small groups; categories are worth a heading even when
+        // small.
+        let min_posts = match self.options.group_by {
+            GroupBy::Year | GroupBy::Month => self.options.min_group_size,
+            GroupBy::Category | GroupBy::None => 1,
+        };
+        let mut tree = collapse(tree, min_posts);
+        let mut number = 0;
+        renumber(&mut tree, &mut number);
         tree
     }
 
@@ -479,7 +488,7 @@ impl<'a> Book<'a> {
                 rewriter.out.push_str("</p>\n");
             }
         }
-        body.push_str(rewriter.out.trim());
+        body.push_str(without_repeated_title(rewriter.out.trim(), &plan.title));
         body.push_str("\n</div>\n");
 
         if let Some(source) = post.body.source().and_then(|link| absolute_url(&link.url)) {
@@ -602,6 +611,67 @@ pub(super) enum Node {
     Post(usize),
 }
 
+/// The groups worth a page of their own: one with fewer than `min_posts` posts is dissolved
+/// into its parent (its posts listed there), and so is a group that is the only child of its
+/// parent (a year whose posts are all of one month needs no month page).
+fn collapse(nodes: Vec<Node>, min_posts: usize) -> Vec<Node> {
+    let mut kept = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        match node {
+            Node::Post(index) => kept.push(Node::Post(index)),
+            Node::Group {
+                file,
+                key,
+                heading,
+                children,
+            } => {
+                let mut children = collapse(children, min_posts);
+                if let [Node::Group { .. }] = children.as_slice() {
+                    if let Some(Node::Group {
+                        children: grandchildren,
+                        ..
+                    }) = children.pop()
+                    {
+                        children = grandchildren;
+                    }
+                }
+                if post_count(&children) < min_posts {
+                    kept.extend(children);
+                } else {
+                    kept.push(Node::Group {
+                        file,
+                        key,
+                        heading,
+                        children,
+                    });
+                }
+            }
+        }
+    }
+    kept
+}
+
+fn post_count(nodes: &[Node]) -> usize {
+    nodes
+        .iter()
+        .map(|node| match node {
+            Node::Post(_) => 1,
+            Node::Group { children, .. } => post_count(children),
+        })
+        .sum()
+}
+
+/// Group pages numbered again in reading order, after `collapse`.
+fn renumber(nodes: &mut [Node], number: &mut usize) {
+    for node in nodes {
+        if let Node::Group { file, children, .. } = node {
+            *number += 1;
+            *file = format!("part-{number:03}.xhtml");
+            renumber(children, number);
+        }
+    }
+}
+
 pub(super) struct Page {
     file: String,
     title: String,
@@ -637,6 +707,31 @@ fn post_title(post: &ExportPost, labels: &Labels) -> String {
         .map(clean_line)
         .find(|title| !title.is_empty())
         .unwrap_or_else(|| labels.untitled.to_owned())
+}
+
+/// The chapter body without its first heading when that heading only repeats the title the
+/// chapter already opens with (a post that starts with `# Its title`).
+fn without_repeated_title<'b>(body: &'b str, title: &str) -> &'b str {
+    static HEADING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^<h([1-3])(?:\s[^>]*)?>(.*?)</h([1-3])>").expect("a valid pattern")
+    });
+    static TAG: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"<[^>]*>").expect("a valid pattern"));
+    let Some(heading) = HEADING.captures(body) else {
+        return body;
+    };
+    if heading[1] != heading[3] {
+        return body;
+    }
+    let mut escaped = String::new();
+    push_escaped(&mut escaped, title, Escape::Text);
+    let text = TAG.replace_all(&heading[2], "");
+    let normalise = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if normalise(&text) == normalise(&escaped) {
+        body[heading[0].len()..].trim_start()
+    } else {
+        body
+    }
 }
 
 /// The date as shown under the title: with the time when the front matter gave one.
@@ -862,5 +957,84 @@ mod tests {
         let mut out = String::new();
         push_escaped(&mut out, "a\"<&\u{0}", Escape::AttributeKeepingWhitespace);
         assert_eq!(out, "a&quot;&lt;&amp;");
+    }
+}
+
+#[cfg(test)]
+mod grouping_tests {
+    use super::*;
+
+    fn group(key: i64, children: Vec<Node>) -> Node {
+        Node::Group {
+            file: String::new(),
+            key: GroupKey {
+                rank: 0,
+                number: key,
+                text: String::new(),
+            },
+            heading: key.to_string(),
+            children,
+        }
+    }
+
+    /// The tree as text: groups by heading, posts by index.
+    fn shape(nodes: &[Node]) -> String {
+        nodes
+            .iter()
+            .map(|node| match node {
+                Node::Post(index) => index.to_string(),
+                Node::Group {
+                    heading, children, ..
+                } => format!("{heading}({})", shape(children)),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn a_first_heading_that_repeats_the_title_is_dropped() {
+        assert_eq!(
+            without_repeated_title(
+                "<h1 id=\"x\">Markets &amp; <em>rates</em></h1>\n<p>Text</p>",
+                "Markets & rates"
+            ),
+            "<p>Text</p>"
+        );
+        let other = "<h2>Background</h2>\n<p>Text</p>";
+        assert_eq!(without_repeated_title(other, "Markets"), other);
+        let paragraph = "<p>Markets</p>";
+        assert_eq!(without_repeated_title(paragraph, "Markets"), paragraph);
+    }
+
+    #[test]
+    fn only_groups_worth_a_page_keep_one() {
+        let tree = || {
+            vec![
+                // 2009: one post in May, one in June.
+                group(
+                    2009,
+                    vec![group(5, vec![Node::Post(0)]), group(6, vec![Node::Post(1)])],
+                ),
+                // 2010: four posts, all in March.
+                group(2010, vec![group(3, (2..6).map(Node::Post).collect())]),
+                // 2011: three in April, three in May.
+                group(
+                    2011,
+                    vec![
+                        group(4, (6..9).map(Node::Post).collect()),
+                        group(5, (9..12).map(Node::Post).collect()),
+                    ],
+                ),
+            ]
+        };
+        assert_eq!(
+            shape(&collapse(tree(), 3)),
+            "0 1 2010(2 3 4 5) 2011(4(6 7 8) 5(9 10 11))"
+        );
+        assert_eq!(
+            shape(&collapse(tree(), 1)),
+            "2009(5(0) 6(1)) 2010(2 3 4 5) 2011(4(6 7 8) 5(9 10 11))",
+            "a group that is its parent's only child never gets a page"
+        );
     }
 }

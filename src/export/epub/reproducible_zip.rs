@@ -85,9 +85,17 @@ pub(super) fn rewrite_zip(
 /// landmarks are hidden: they are for reading systems, not a second table of contents.
 fn patch_nav(nav: String, metadata: &Metadata) -> String {
     let mut attributes = String::from(" xml:lang=\"");
-    push_escaped(&mut attributes, &metadata.language, Escape::Attribute);
+    push_escaped(
+        &mut attributes,
+        &metadata.language,
+        Escape::AttributeKeepingWhitespace,
+    );
     attributes.push_str("\" lang=\"");
-    push_escaped(&mut attributes, &metadata.language, Escape::Attribute);
+    push_escaped(
+        &mut attributes,
+        &metadata.language,
+        Escape::AttributeKeepingWhitespace,
+    );
     attributes.push('"');
     nav.replacen(NAV_HTML_TAG, &format!("{NAV_HTML_TAG}{attributes}"), 1)
         .replacen(
@@ -141,7 +149,11 @@ fn patch_ncx(ncx: String, metadata: &Metadata) -> String {
         1,
     );
     let mut uid = String::from("<head>\n    <meta name=\"dtb:uid\" content=\"");
-    push_escaped(&mut uid, &metadata.identifier, Escape::Attribute);
+    push_escaped(
+        &mut uid,
+        &metadata.identifier,
+        Escape::AttributeKeepingWhitespace,
+    );
     uid.push_str("\" />");
     ncx = ncx.replacen("<head>", &uid, 1);
     if let Some(start) = ncx.find("<docTitle>") {
