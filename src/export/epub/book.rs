@@ -9,6 +9,7 @@ use chrono::{DateTime, Datelike, FixedOffset, Timelike, Utc};
 use epub_builder::{EpubBuilder, EpubContent, EpubVersion, ReferenceType, ZipLibrary};
 
 use super::body::{absolute_url, is_absolute, Rewriter};
+use super::contents::{collapse, renumber, GroupKey, Node};
 use super::images::{ImageSource, Resources};
 use super::labels::{labels_for, Labels};
 use super::reproducible_zip::{rewrite_zip, zip_time, Metadata};
@@ -17,15 +18,6 @@ use crate::export::{Export, ExportOptions, ExportPost, GroupBy};
 use crate::jekyll::{self, Place};
 use crate::sanitize::xml::{is_xml_char, push_escaped, Escape};
 use crate::source::Site;
-
-/// One level of a post's place in the table of contents: how it sorts, and its heading.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct GroupKey {
-    /// 0 for a real group, 1 for "undated" and "uncategorized", which come last.
-    rank: u8,
-    number: i64,
-    text: String,
-}
 
 /// What the book knows about one post of the export.
 pub(super) struct PostPlan {
@@ -600,78 +592,6 @@ impl<'a> Book<'a> {
     }
 }
 
-pub(super) enum Node {
-    Group {
-        /// Its page, `part-001.xhtml`, numbered in reading order within the volume.
-        file: String,
-        key: GroupKey,
-        heading: String,
-        children: Vec<Node>,
-    },
-    Post(usize),
-}
-
-/// The groups worth a page of their own: one with fewer than `min_posts` posts is dissolved
-/// into its parent (its posts listed there), and so is a group that is the only child of its
-/// parent (a year whose posts are all of one month needs no month page).
-fn collapse(nodes: Vec<Node>, min_posts: usize) -> Vec<Node> {
-    let mut kept = Vec::with_capacity(nodes.len());
-    for node in nodes {
-        match node {
-            Node::Post(index) => kept.push(Node::Post(index)),
-            Node::Group {
-                file,
-                key,
-                heading,
-                children,
-            } => {
-                let mut children = collapse(children, min_posts);
-                if let [Node::Group { .. }] = children.as_slice() {
-                    if let Some(Node::Group {
-                        children: grandchildren,
-                        ..
-                    }) = children.pop()
-                    {
-                        children = grandchildren;
-                    }
-                }
-                if post_count(&children) < min_posts {
-                    kept.extend(children);
-                } else {
-                    kept.push(Node::Group {
-                        file,
-                        key,
-                        heading,
-                        children,
-                    });
-                }
-            }
-        }
-    }
-    kept
-}
-
-fn post_count(nodes: &[Node]) -> usize {
-    nodes
-        .iter()
-        .map(|node| match node {
-            Node::Post(_) => 1,
-            Node::Group { children, .. } => post_count(children),
-        })
-        .sum()
-}
-
-/// Group pages numbered again in reading order, after `collapse`.
-fn renumber(nodes: &mut [Node], number: &mut usize) {
-    for node in nodes {
-        if let Node::Group { file, children, .. } = node {
-            *number += 1;
-            *file = format!("part-{number:03}.xhtml");
-            renumber(children, number);
-        }
-    }
-}
-
 pub(super) struct Page {
     file: String,
     title: String,
@@ -932,6 +852,24 @@ pub(super) fn clean_line(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_first_heading_that_repeats_the_title_is_dropped() {
+        assert_eq!(
+            super::without_repeated_title(
+                "<h1 id=\"x\">Markets &amp; <em>rates</em></h1>\n<p>Text</p>",
+                "Markets & rates"
+            ),
+            "<p>Text</p>"
+        );
+        let other = "<h2>Background</h2>\n<p>Text</p>";
+        assert_eq!(super::without_repeated_title(other, "Markets"), other);
+        let paragraph = "<p>Markets</p>";
+        assert_eq!(
+            super::without_repeated_title(paragraph, "Markets"),
+            paragraph
+        );
+    }
+
     use super::*;
 
     #[test]
@@ -957,84 +895,5 @@ mod tests {
         let mut out = String::new();
         push_escaped(&mut out, "a\"<&\u{0}", Escape::AttributeKeepingWhitespace);
         assert_eq!(out, "a&quot;&lt;&amp;");
-    }
-}
-
-#[cfg(test)]
-mod grouping_tests {
-    use super::*;
-
-    fn group(key: i64, children: Vec<Node>) -> Node {
-        Node::Group {
-            file: String::new(),
-            key: GroupKey {
-                rank: 0,
-                number: key,
-                text: String::new(),
-            },
-            heading: key.to_string(),
-            children,
-        }
-    }
-
-    /// The tree as text: groups by heading, posts by index.
-    fn shape(nodes: &[Node]) -> String {
-        nodes
-            .iter()
-            .map(|node| match node {
-                Node::Post(index) => index.to_string(),
-                Node::Group {
-                    heading, children, ..
-                } => format!("{heading}({})", shape(children)),
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
-
-    #[test]
-    fn a_first_heading_that_repeats_the_title_is_dropped() {
-        assert_eq!(
-            without_repeated_title(
-                "<h1 id=\"x\">Markets &amp; <em>rates</em></h1>\n<p>Text</p>",
-                "Markets & rates"
-            ),
-            "<p>Text</p>"
-        );
-        let other = "<h2>Background</h2>\n<p>Text</p>";
-        assert_eq!(without_repeated_title(other, "Markets"), other);
-        let paragraph = "<p>Markets</p>";
-        assert_eq!(without_repeated_title(paragraph, "Markets"), paragraph);
-    }
-
-    #[test]
-    fn only_groups_worth_a_page_keep_one() {
-        let tree = || {
-            vec![
-                // 2009: one post in May, one in June.
-                group(
-                    2009,
-                    vec![group(5, vec![Node::Post(0)]), group(6, vec![Node::Post(1)])],
-                ),
-                // 2010: four posts, all in March.
-                group(2010, vec![group(3, (2..6).map(Node::Post).collect())]),
-                // 2011: three in April, three in May.
-                group(
-                    2011,
-                    vec![
-                        group(4, (6..9).map(Node::Post).collect()),
-                        group(5, (9..12).map(Node::Post).collect()),
-                    ],
-                ),
-            ]
-        };
-        assert_eq!(
-            shape(&collapse(tree(), 3)),
-            "0 1 2010(2 3 4 5) 2011(4(6 7 8) 5(9 10 11))"
-        );
-        assert_eq!(
-            shape(&collapse(tree(), 1)),
-            "2009(5(0) 6(1)) 2010(2 3 4 5) 2011(4(6 7 8) 5(9 10 11))",
-            "a group that is its parent's only child never gets a page"
-        );
     }
 }

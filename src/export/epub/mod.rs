@@ -50,6 +50,7 @@
 
 mod body;
 mod book;
+mod contents;
 mod cover;
 mod images;
 mod labels;
