@@ -487,11 +487,13 @@ fn default_value<'a>(post: &Post, site: &'a Site, key: &str) -> Option<&'a Value
     found.map(|(value, _)| value)
 }
 
-/// `post` and `page` are Jekyll's old names of `posts` and `pages`.
+/// `post` and `page` are Jekyll's old names of `posts` and `pages`. (`draft` becomes `drafts`,
+/// which matches nothing: a draft's type is `posts`.)
 fn singular_kind(kind: &str) -> &str {
     match kind {
-        "post" | "draft" | "drafts" => "posts",
+        "post" => "posts",
         "page" => "pages",
+        "draft" => "drafts",
         other => other,
     }
 }

@@ -297,6 +297,15 @@ fn statuses() {
     );
     let draft = model("site/_drafts/x.md", "---\ndate: 2021-12-08\n---\n", "");
     assert_eq!((draft.kind, draft.status), (Kind::Draft, Status::Draft));
+    // A draft's type is `posts`: a `drafts` scope applies to nothing, a `posts` one does.
+    let scoped = |kind: &str| {
+        let config = format!(
+            "defaults:\n  - scope: {{type: {kind}}}\n    values: {{permalink: /d/:title/}}\n"
+        );
+        model("site/_drafts/x.md", "---\ndate: 2021-12-08\n---\n", &config).url
+    };
+    assert_eq!(scoped("drafts").as_deref(), Some("/2021/12/08/x.html"));
+    assert_eq!(scoped("posts").as_deref(), Some("/d/x/"));
     let ignored = model("site/_posts/x.md", "---\ntitle: t\n---\n", "");
     assert_eq!(
         (ignored.kind, ignored.url, ignored.status),
