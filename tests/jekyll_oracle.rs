@@ -325,13 +325,13 @@ fn exports_hold_published_posts_unless_asked() {
     assert_eq!(done.code, 0, "{}", done.render());
     assert!(
         done.stderr
-            .contains("1 skipped (not posts), 4 not published by Jekyll (--include adds them)"),
+            .contains("1 skipped (not posts), 5 not published by Jekyll (--include adds them)"),
         "{}",
         done.stderr
     );
     let (posts, skipped) = exported(&out);
     assert!(posts.iter().all(|(_, status, _)| status == "published"));
-    assert_eq!(posts.len(), 15, "{posts:#?}");
+    assert_eq!(posts.len(), 16, "{posts:#?}");
     let evening = posts
         .iter()
         .find(|(path, _, _)| path == "local/_posts/2022-03-05-evening.md")
@@ -380,7 +380,7 @@ fn exports_hold_published_posts_unless_asked() {
     assert_eq!(status_of("_posts/README.md"), Some("unpublished"));
     assert_eq!(status_of("_posts/2999-01-01-future.md"), Some("future"));
     assert_eq!(status_of("_drafts/outlook.md"), Some("draft"));
-    assert_eq!(posts.len(), 19);
+    assert_eq!(posts.len(), 21);
     assert_eq!(skipped.len(), 1, "only the page: {skipped:#?}");
 
     // The bundle's manifest carries each post's status and URL.

@@ -362,7 +362,7 @@ fn facts(post: &Post, place: &Place, site: Option<&Site>) -> Facts {
         .trim_end_matches('.')
         .to_owned();
     let unpublished = front_matter_value(post, site, "published")
-        .is_some_and(|(value, _)| matches!(value, Value::Bool(false) | Value::Null));
+        .is_some_and(|(value, written)| !ruby_truth(value, written));
     let path = {
         let without_ext = &place.relative_path[..place.relative_path.len()
             - if extension.is_empty() {
@@ -389,6 +389,21 @@ fn facts(post: &Post, place: &Place, site: Option<&Site>) -> Facts {
         output_ext: url::output_extension(extension),
         permalink: scalar("permalink"),
         unpublished,
+    }
+}
+
+/// What Ruby makes of a YAML value as a condition: `false` and null are false, and so are the
+/// plain (unquoted) `no`, `off`, `false` of YAML 1.1, which Psych reads as `false`; anything
+/// else is true (the string `"false"` too).
+fn ruby_truth(value: &Value, written: &str) -> bool {
+    match value {
+        Value::Bool(truth) => *truth,
+        Value::Null => false,
+        Value::String(text) if !written.trim_start().starts_with(['"', '\'']) => !matches!(
+            text.to_ascii_lowercase().as_str(),
+            "no" | "off" | "false" | "~" | "null"
+        ),
+        _ => true,
     }
 }
 

@@ -286,6 +286,9 @@ fn statuses() {
         status("---\npublished: \"false\"\n---\n", ""),
         Status::Published
     );
+    // YAML 1.1, as Psych reads it: a plain `no` is false.
+    assert_eq!(status("---\npublished: no\n---\n", ""), Status::Unpublished);
+    assert_eq!(status("---\npublished: 'no'\n---\n", ""), Status::Published);
     assert_eq!(
         status("---\npublished: false\n---\n", "unpublished: true\n"),
         Status::Published

@@ -170,9 +170,17 @@ impl Site {
     }
 }
 
-/// Ruby's truth: everything but `false` and null.
+/// Ruby's truth: everything but `false` and null (with YAML 1.1's `no`, `off`, as Psych reads
+/// them; a quoted `"no"`, true to Ruby, is taken as false too).
 fn is_true(value: &Value) -> bool {
-    !matches!(value, Value::Bool(false) | Value::Null)
+    match value {
+        Value::Bool(truth) => *truth,
+        Value::Null => false,
+        Value::String(text) => {
+            !matches!(text.to_ascii_lowercase().as_str(), "no" | "off" | "false")
+        }
+        _ => true,
+    }
 }
 
 fn setting<'a>(settings: &'a Value, key: &str) -> Option<&'a Value> {
