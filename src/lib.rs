@@ -4,7 +4,8 @@
 //!
 //! The pipeline, one module per stage, data flowing one way:
 //! [`source`] (find files and the `_config.yml` of their site, read, decode) → [`parse`]
-//! (front matter → `Post`; never fails) → [`sanitize`] (body → `CleanBody`, once per post) →
+//! (front matter → `Post`; never fails) → [`jekyll`] (what Jekyll makes of a post: its date,
+//! URL, categories and status) → [`sanitize`] (body → `CleanBody`, once per post) →
 //! [`lint`] (rules → diagnostics, one `FileReport` per file) → [`report`] (human, JSON, SARIF,
 //! GitHub) and [`export`] (EPUB, Markdown, JSON, the bundle), written through [`output`].
 //! `cli` wires them together; it is not a library API: the binary calls [`run_cli`].
@@ -20,13 +21,15 @@
 //!   HTML, and its output is well-formed XML for any input.
 //! - One copy each: XML escaping and void elements (`sanitize::xml`), lines and columns
 //!   (`text::LineIndex`), the trailer's patterns (`sanitize`).
-//! - Nothing but `jekyll` computes a post's URL or date.
+//! - Nothing but `jekyll` computes a post's URL, its date or whether it is published; it
+//!   agrees with real Jekyll (`tests/jekyll_oracle.rs`).
 //! - Nothing is ever written over, into or around an input (`output::Guard`).
 
 mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod export;
+pub mod jekyll;
 pub mod lint;
 pub mod output;
 pub mod parse;

@@ -226,13 +226,20 @@ fn stdin_is_read_with_a_dash() {
     assert!(run.stdout.contains("--> <stdin>:"), "{}", run.stdout);
     insta::assert_snapshot!("lint_stdin", run.render());
 
-    // From the example archive's root, its `timezone: Asia/Shanghai` applies.
+    // From the example archive's root, its `timezone: Asia/Shanghai` applies: the unquoted
+    // date is UTC to Jekyll, 22:02 on the site (FM021, a warning).
     let in_site = run_with_stdin(
         newsbundle(&["lint", "--no-config", "-"]).current_dir(package_root().join(ARCHIVE)),
         post,
     );
     assert_eq!(in_site.code, 0);
-    assert_eq!(in_site.stdout, "no problems found in 1 file\n");
+    assert!(
+        in_site.stdout.contains("warning[FM021]")
+            && in_site.stdout.contains("14:02 UTC = 22:02 +0800")
+            && !in_site.stdout.contains("FM011"),
+        "{}",
+        in_site.stdout
+    );
 }
 
 #[test]

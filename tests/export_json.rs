@@ -143,7 +143,7 @@ fn every_exported_document_validates_against_the_schema() {
         .remove("html");
     assert!(!post_validator.is_valid(&broken));
     let mut broken = document.clone();
-    broken["schema_version"] = Value::from(2);
+    broken["schema_version"] = Value::from(1);
     assert!(!export_validator.is_valid(&broken));
 }
 
@@ -202,7 +202,19 @@ fn document_outline() {
 #[test]
 fn posts_in_full() {
     let directory = tempfile::tempdir().expect("a temporary directory");
-    let document = parse(&write(&archive(), false, directory.path()));
+    // The post with broken front matter has no date in its name: Jekyll does not read it, so
+    // it is exported only on request.
+    let options = lint::Options {
+        now: now(),
+        ..Default::default()
+    };
+    let archive = export::prepare_including(
+        &[PathBuf::from(ARCHIVE)],
+        &Config::default(),
+        &options,
+        export::Include::ALL,
+    );
+    let document = parse(&write(&archive, false, directory.path()));
     for (name, relative_path) in [
         (
             "post_english",

@@ -245,9 +245,19 @@ fn every_post_names_its_own_files_in_every_layout() {
     );
     for layout in ["jekyll", "hugo", "zola"] {
         let out = format!("out-{layout}");
+        // Jekyll does not read the undated file in `_posts`: it is exported on request.
         let run = run_in(
             temp.path(),
-            &["bundle", "site", "-o", &out, "--layout", layout],
+            &[
+                "bundle",
+                "site",
+                "-o",
+                &out,
+                "--layout",
+                layout,
+                "--include",
+                "unpublished",
+            ],
         );
         assert!(run.code <= 1, "{}", run.render());
         let placed = placements(&manifest(&temp.path().join(&out)));

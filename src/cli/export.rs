@@ -5,8 +5,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::{
-    load_config, missing_paths, CliError, ExportArgs, ExportFormat, GroupByArg, LayoutArg, Outcome,
-    Progress, Tally,
+    load_config, missing_paths, CliError, ExportArgs, ExportFormat, GroupByArg, IncludeArg,
+    LayoutArg, Outcome, Progress, Tally,
 };
 use crate::export::{self, Export, ExportOptions, Exporter};
 use crate::lint;
@@ -62,7 +62,12 @@ pub(crate) fn run_export(
 
     let progress = Progress::new(args.quiet);
     progress.stage("reading, checking and cleaning posts");
-    let export = export::prepare(&paths, &config, &lint::Options::default());
+    let include = export::Include {
+        unpublished: args.include.contains(&IncludeArg::Unpublished),
+        future: args.include.contains(&IncludeArg::Future),
+        drafts: args.include.contains(&IncludeArg::Drafts),
+    };
+    let export = export::prepare_including(&paths, &config, &lint::Options::default(), include);
     let mut visited = std::collections::HashSet::new();
     for post in &export.posts {
         guard.add_post(Path::new(&post.path), &mut visited);
@@ -185,10 +190,23 @@ pub(crate) fn run_export(
             } else {
                 format!(", {} rejected", export.rejected.len())
             },
-            if export.skipped.is_empty() {
-                String::new()
-            } else {
-                format!(", {} skipped (not posts)", export.skipped.len())
+            {
+                let unpublished = export
+                    .skipped
+                    .iter()
+                    .filter(|skipped| skipped.status.is_some())
+                    .count();
+                let others = export.skipped.len() - unpublished;
+                let mut text = String::new();
+                if others > 0 {
+                    text.push_str(&format!(", {others} skipped (not posts)"));
+                }
+                if unpublished > 0 {
+                    text.push_str(&format!(
+                        ", {unpublished} not published by Jekyll (--include adds them)"
+                    ));
+                }
+                text
             },
         );
     }

@@ -182,6 +182,10 @@ pub struct ExportArgs {
     /// re-exported archive stays the same book).
     #[arg(long)]
     pub identifier: Option<String>,
+    /// Also export posts Jekyll does not publish, marked with their status: `published: false`
+    /// ones, future-dated ones, drafts (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "WHAT")]
+    pub include: Vec<IncludeArg>,
     /// Replace an existing output that newsbundle did not write.
     #[arg(long)]
     pub force: bool,
@@ -212,6 +216,13 @@ pub enum LayoutArg {
     Jekyll,
     Hugo,
     Zola,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum IncludeArg {
+    Unpublished,
+    Future,
+    Drafts,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

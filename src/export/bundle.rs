@@ -59,6 +59,10 @@ struct ManifestPost<'a> {
     sha256: &'a str,
     title: &'a str,
     date: Option<String>,
+    /// Jekyll's `page.url`, without `baseurl` (null outside a Jekyll site's `_posts`).
+    url: Option<&'a str>,
+    /// `published`, or (with `--include`) `unpublished`, `future`, `draft`.
+    status: &'static str,
     /// Where the post went, one entry per format, in the order markdown, jsonl, epub.
     outputs: Vec<PostOutput>,
     diagnostics: Counts,
@@ -172,6 +176,8 @@ pub fn write(
                 sha256: &post.sha256,
                 title: &post.title,
                 date: post.date.map(|date| date.to_rfc3339()),
+                url: post.url.as_deref(),
+                status: post.status.as_str(),
                 outputs,
                 diagnostics: counts,
             }

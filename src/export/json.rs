@@ -8,7 +8,7 @@
 //!
 //! ```json
 //! {
-//!   "schema_version": 1,
+//!   "schema_version": 2,
 //!   "generator": { "name": "newsbundle", "version": "0.1.0" },
 //!   "site": { "title": "…", "url": "https://news.example.cn", "baseurl": null,
 //!             "lang": "zh-CN", "timezone": "Asia/Shanghai" },
@@ -47,7 +47,7 @@
 //! `relative_path` is the stable one.
 //!
 //! Positions are 1-based; columns count Unicode scalar values, as in the lint reports.
-//! Version 1 only ever gains fields; the schemas do not forbid additional properties.
+//! A version only ever gains fields; the schemas do not forbid additional properties.
 //!
 //! This module does not decide where the file goes nor replace it atomically (`cli` does).
 
@@ -62,13 +62,17 @@ use serde::{Serialize, Serializer};
 
 use super::{Export, ExportContext, ExportError, ExportPost, Exporter, Part, Placement, Written};
 use crate::diagnostic::Severity;
+use crate::jekyll::Status;
 use crate::output::OutputError;
 use crate::parse::Value;
 use crate::sanitize::{Link, LinkProblem};
 use crate::text::LineIndex;
 
 /// The version of the format; it changes only when a field changes meaning or goes away.
-pub const SCHEMA_VERSION: u32 = 1;
+///
+/// 2: `date` is the instant Jekyll gives the post (an unquoted date without zone is UTC);
+/// `url` and `status` added.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The `json` (one document) and `jsonl` (one post per line) exports.
 #[derive(Clone, Copy, Debug, Default)]
@@ -359,8 +363,9 @@ fn is_punctuation_or_symbol(c: char) -> bool {
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "Export", title = "newsbundle JSON export")]
 struct JsonDocument<'a> {
-    /// The version of this format: 1. Version 1 only ever gains fields.
-    #[schemars(extend("const" = 1))]
+    /// The version of this format: 2 (`date` is Jekyll's instant; `url` and `status` added).
+    /// A version only ever gains fields.
+    #[schemars(extend("const" = 2))]
     schema_version: u32,
     generator: Generator,
     /// The site most posts belong to (from its `_config.yml`); null when there is none.
@@ -419,10 +424,18 @@ struct JsonPost<'a> {
     sha256: &'a str,
     /// The front matter title, or one made from the file name.
     title: &'a str,
-    /// RFC 3339, with the offset of the post's zone (the date's own, else the site's
-    /// `timezone`, else UTC); from the file name at midnight when the front matter has no
-    /// usable date; null when neither has one.
+    /// The instant Jekyll gives the post, RFC 3339 with the offset of the site's `timezone`
+    /// (without one, the offset written, else UTC): an unquoted date with seconds and no zone
+    /// is UTC (YAML's rule), any other date without zone is site time; from the file name at
+    /// midnight when the front matter has no usable date; null when neither has one.
     date: Option<String>,
+    /// Jekyll's `page.url`, without `baseurl`, placeholder values percent-encoded as Jekyll
+    /// does (`/local/%E7%BB%8F%E6%B5%8E/2022/03/06/x.html`); null outside a Jekyll site's
+    /// `_posts` and `_drafts`, or when the permalink has a placeholder Jekyll does not know.
+    url: Option<&'a str>,
+    /// Whether Jekyll publishes the post. Only `published` posts are exported unless
+    /// `--include` asks for the others.
+    status: JsonStatus,
     /// The post's `lang`, else the site's.
     language: Option<&'a str>,
     /// `categories` (a list, or a string split on spaces) then `category`.
@@ -457,6 +470,21 @@ struct JsonPost<'a> {
     diagnostics: Vec<JsonDiagnostic<'a>>,
 }
 
+/// What Jekyll does with a post.
+#[derive(Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+enum JsonStatus {
+    /// Jekyll publishes it.
+    Published,
+    /// `published: false` (or null) in the front matter or the site's `defaults`, or a file in
+    /// `_posts` Jekyll does not read (its name has no `YYYY-MM-DD-`).
+    Unpublished,
+    /// Dated after the run, on a site without `future: true`.
+    Future,
+    /// In `_drafts`.
+    Draft,
+}
+
 impl<'a> JsonPost<'a> {
     fn new(post: &'a ExportPost) -> Self {
         let front_matter = &post.post.front_matter;
@@ -476,6 +504,13 @@ impl<'a> JsonPost<'a> {
             date: post
                 .date
                 .map(|date| date.to_rfc3339_opts(SecondsFormat::AutoSi, false)),
+            url: post.url.as_deref(),
+            status: match post.status {
+                Status::Published => JsonStatus::Published,
+                Status::Unpublished => JsonStatus::Unpublished,
+                Status::Future => JsonStatus::Future,
+                Status::Draft => JsonStatus::Draft,
+            },
             language: post.language.as_deref(),
             categories: &front_matter.categories,
             tags: &front_matter.tags,

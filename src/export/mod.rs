@@ -20,10 +20,11 @@ pub mod markdown;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, FixedOffset, TimeZone};
+use chrono::{DateTime, FixedOffset};
 use thiserror::Error;
 
 use crate::config::Config;
+use crate::jekyll::{self, Kind, Status};
 use crate::lint;
 use crate::output::OutputError;
 use crate::parse::Post;
@@ -45,9 +46,16 @@ pub struct ExportPost {
     pub body: CleanBody,
     /// The title, or one made from the file name.
     pub title: String,
-    /// The front matter date as an instant (site time zone applied), or else the file name's
-    /// date at midnight in the site's zone (UTC without one). `None` when neither exists.
+    /// The instant Jekyll gives the post, on the site's clock (`jekyll::post_date`: an
+    /// unquoted zone-less timestamp is UTC, other dates are read in the site's `timezone`, the
+    /// file name's day at midnight without one). `None` when there is no usable date.
     pub date: Option<DateTime<FixedOffset>>,
+    /// Jekyll's `page.url` (without `baseurl`, escaped); `None` outside a Jekyll site's
+    /// `_posts` and `_drafts`.
+    pub url: Option<String>,
+    /// Whether Jekyll publishes the post; only published posts are exported unless
+    /// [`Include`] says otherwise.
+    pub status: jekyll::Status,
     /// The post's `lang`, or the site's.
     pub language: Option<String>,
     /// What `lint` found in this post, located.
@@ -63,12 +71,15 @@ pub struct Rejected {
     pub reason: String,
 }
 
-/// A file that is not a post: a page or static file of a Jekyll site, or a file the directory
-/// walk met and did not read (`source::SkippedFile`; a directory's path ends in `/`).
+/// A file that is not exported: a page or static file of a Jekyll site, a file the directory
+/// walk met and did not read (`source::SkippedFile`; a directory's path ends in `/`), or a
+/// post Jekyll does not publish that [`Include`] did not ask for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Skipped {
     pub path: String,
     pub reason: String,
+    /// For a post left out because Jekyll does not publish it: its status.
+    pub status: Option<Status>,
 }
 
 /// The archive, ready for the exporters.
@@ -246,8 +257,51 @@ pub trait Exporter {
     }
 }
 
-/// Run the pipeline over `paths` once and keep everything the exporters need.
+/// The posts Jekyll does not publish that an export takes anyway (`--include`); by default
+/// only published posts are exported, and the others are listed as skipped with the reason.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Include {
+    /// `published: false` posts.
+    pub unpublished: bool,
+    /// Posts dated after the run.
+    pub future: bool,
+    /// Posts in `_drafts`.
+    pub drafts: bool,
+}
+
+impl Include {
+    /// Everything: what `--include unpublished,future,drafts` asks for.
+    pub const ALL: Include = Include {
+        unpublished: true,
+        future: true,
+        drafts: true,
+    };
+
+    /// True when a post of this status is exported.
+    pub fn admits(&self, status: Status) -> bool {
+        match status {
+            Status::Published => true,
+            Status::Unpublished => self.unpublished,
+            Status::Future => self.future,
+            Status::Draft => self.drafts,
+        }
+    }
+}
+
+/// Run the pipeline over `paths` once and keep everything the exporters need: the published
+/// posts (see [`prepare_including`]).
 pub fn prepare(paths: &[PathBuf], config: &Config, lint_options: &lint::Options) -> Export {
+    prepare_including(paths, config, lint_options, Include::default())
+}
+
+/// [`prepare`], with the unpublished, future or draft posts `include` asks for (each marked
+/// with its [`Status`]); the others are skipped with the reason.
+pub fn prepare_including(
+    paths: &[PathBuf],
+    config: &Config,
+    lint_options: &lint::Options,
+    include: Include,
+) -> Export {
     let archive = source::discover(paths);
     let roots: Vec<PathBuf> = paths.to_vec();
     let (reports, kept) =
@@ -266,13 +320,26 @@ pub fn prepare(paths: &[PathBuf], config: &Config, lint_options: &lint::Options)
                 path: post.path.clone(),
                 reason: "a section page of a Hugo or Zola site (`_index.md`), not a post"
                     .to_owned(),
+                status: None,
             });
             continue;
         }
-        if site.is_some() && !post.file_name.in_posts_dir {
+        let document = jekyll::document(&post, site, lint_options.now);
+        let skip_reason = match document.kind {
+            Kind::Page => Some("a page or static file of the Jekyll site, not a post"),
+            Kind::Ignored if !include.unpublished => Some(
+                "Jekyll does not read it: a post in `_posts` is named `YYYY-MM-DD-title.ext` \
+                 (and neither it nor a folder above `_posts` starts with `_` or `.`); add it \
+                 with `--include unpublished`",
+            ),
+            _ if !include.admits(document.status) => Some(document.status.reason()),
+            _ => None,
+        };
+        if let Some(reason) = skip_reason {
             export.skipped.push(Skipped {
                 path: post.path.clone(),
-                reason: "a page or static file of the Jekyll site, not a post".to_owned(),
+                reason: reason.to_owned(),
+                status: (document.kind != Kind::Page).then_some(document.status),
             });
             continue;
         }
@@ -283,35 +350,6 @@ pub fn prepare(paths: &[PathBuf], config: &Config, lint_options: &lint::Options)
         let sha256 = source::read(input, lint_options.max_file_size)
             .map(|bytes| sha256_hex(&bytes))
             .unwrap_or_default();
-        let zone = site.and_then(|site| site.timezone);
-        let date = post
-            .front_matter
-            .date
-            .as_ref()
-            .and_then(|date| date.parsed.ok())
-            .and_then(|value| {
-                value.resolve(zone).or_else(|| {
-                    FixedOffset::east_opt(0)?
-                        .from_local_datetime(&value.local)
-                        .single()
-                })
-            })
-            .or_else(|| {
-                let day = post
-                    .file_name
-                    .date
-                    .as_ref()?
-                    .as_ref()
-                    .ok()?
-                    .and_hms_opt(0, 0, 0)?;
-                match zone {
-                    Some(zone) => zone
-                        .from_local_datetime(&day)
-                        .earliest()
-                        .map(|instant| instant.fixed_offset()),
-                    None => FixedOffset::east_opt(0)?.from_local_datetime(&day).single(),
-                }
-            });
         let language = post
             .front_matter
             .lang
@@ -323,7 +361,9 @@ pub fn prepare(paths: &[PathBuf], config: &Config, lint_options: &lint::Options)
             relative_path,
             sha256,
             title: post.display_title(),
-            date,
+            date: document.date,
+            url: document.url,
+            status: document.status,
             language,
             diagnostics,
             site: input.site,
@@ -342,6 +382,7 @@ pub fn prepare(paths: &[PathBuf], config: &Config, lint_options: &lint::Options)
             FileStatus::Skipped(reason) => export.skipped.push(Skipped {
                 path: report.path.clone(),
                 reason: reason.clone(),
+                status: None,
             }),
             FileStatus::Linted => {}
         }

@@ -35,6 +35,7 @@ pub static RULES: &[&dyn Rule] = &[
     &front_matter::YamlTooComplex,
     &front_matter::WrongFieldType,
     &front_matter::UnknownTimezone,
+    &front_matter::DateReadAsUtc,
     &html::DangerousElement,
     &html::EventHandler,
     &html::HiddenContent,

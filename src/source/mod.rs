@@ -17,7 +17,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 pub use decode::{decode, Decoded, InvalidBytes, NotText, NotTextKind, BINARY_PROBE_BYTES};
-pub use site::{Site, SiteProblem};
+pub use site::{FrontMatterDefault, Site, SiteProblem};
 
 /// Extensions of the files a directory walk keeps.
 pub const POST_EXTENSIONS: &[&str] = &["md", "markdown", "html", "htm"];

@@ -1,5 +1,7 @@
 //! A Jekyll site: the directory holding `_config.yml`, and the settings newsbundle uses from
-//! it (`timezone`, `url`, `baseurl`, `permalink`, `lang`, `title`).
+//! it (`timezone`, `url`, `baseurl`, `permalink`, `lang`, `title`, `future`, `unpublished`,
+//! `show_drafts`, the posts collection's `permalink`, `defaults`). What they mean for a post is
+//! `jekyll`'s to say.
 //!
 //! Reading `_config.yml` never fails: a broken one gives a site with what could be read, and
 //! its problems, for the linter to report against the config file.
@@ -31,8 +33,28 @@ pub struct Site {
     /// The collections (other than posts) that Jekyll writes out, `output: true` under
     /// `collections`: their documents are not read here, so what lies under `/NAME/` is unknown.
     pub output_collections: Vec<String>,
+    /// `future`, `unpublished`, `show_drafts`: what Jekyll builds besides published posts
+    /// (Ruby truth: anything but `false` and null is true).
+    pub future: bool,
+    pub unpublished: bool,
+    pub show_drafts: bool,
+    /// `collections: posts: permalink:`, which wins over `permalink` for posts.
+    pub posts_permalink: Option<String>,
+    /// `defaults:`, in order: front matter values for the files a scope matches.
+    pub defaults: Vec<FrontMatterDefault>,
     /// Problems found in `_config.yml`.
     pub problems: Vec<SiteProblem>,
+}
+
+/// One set of `defaults:` in `_config.yml`, as written; `jekyll` decides what it applies to.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FrontMatterDefault {
+    /// `scope: path:` (empty: every path).
+    pub path: String,
+    /// `scope: type:` (`posts`, `pages`, `drafts`, a collection).
+    pub kind: Option<String>,
+    /// `values:`, in order.
+    pub values: Vec<(String, Value)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -87,6 +109,11 @@ impl Site {
                     .filter(|(_, settings)| is_output(settings))
                     .filter_map(|(name, _)| name.as_str().map(str::to_owned))
                     .collect();
+                site.posts_permalink = collections
+                    .iter()
+                    .find(|(name, _)| name.as_str() == Some("posts"))
+                    .and_then(|(_, settings)| setting(settings, "permalink"))
+                    .and_then(Value::to_scalar_string);
                 continue;
             }
             if let (Some("author"), Value::Mapping(author)) = (key.as_str(), &value) {
@@ -97,6 +124,16 @@ impl Site {
                     .map(|name| name.trim().to_owned())
                     .filter(|name| !name.is_empty());
                 continue;
+            }
+            match (key.as_str(), &value) {
+                (Some("defaults"), Value::Sequence(sets)) => {
+                    site.defaults = sets.iter().filter_map(front_matter_default).collect();
+                    continue;
+                }
+                (Some("future"), _) => site.future = is_true(&value),
+                (Some("unpublished"), _) => site.unpublished = is_true(&value),
+                (Some("show_drafts"), _) => site.show_drafts = is_true(&value),
+                _ => {}
             }
             let (Some(key), Some(text)) = (key.as_str(), value.to_scalar_string()) else {
                 continue;
@@ -131,6 +168,49 @@ impl Site {
         site.config_text = config_text;
         site
     }
+}
+
+/// Ruby's truth: everything but `false` and null (with YAML 1.1's `no`, `off`, as Psych reads
+/// them; a quoted `"no"`, true to Ruby, is taken as false too).
+fn is_true(value: &Value) -> bool {
+    match value {
+        Value::Bool(truth) => *truth,
+        Value::Null => false,
+        Value::String(text) => {
+            !matches!(text.to_ascii_lowercase().as_str(), "no" | "off" | "false")
+        }
+        _ => true,
+    }
+}
+
+fn setting<'a>(settings: &'a Value, key: &str) -> Option<&'a Value> {
+    let Value::Mapping(settings) = settings else {
+        return None;
+    };
+    settings
+        .iter()
+        .find(|(name, _)| name.as_str() == Some(key))
+        .map(|(_, value)| value)
+}
+
+/// A `defaults:` set with a `values` mapping (Jekyll ignores the others).
+fn front_matter_default(set: &Value) -> Option<FrontMatterDefault> {
+    let Some(Value::Mapping(values)) = setting(set, "values") else {
+        return None;
+    };
+    let scope = setting(set, "scope");
+    let scoped = |key| scope.and_then(|scope| setting(scope, key));
+    Some(FrontMatterDefault {
+        path: scoped("path")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        kind: scoped("type").and_then(Value::to_scalar_string),
+        values: values
+            .iter()
+            .filter_map(|(key, value)| Some((key.as_str()?.to_owned(), value.clone())))
+            .collect(),
+    })
 }
 
 /// `output: true` in a collection's settings.

@@ -15,7 +15,7 @@ use super::labels::{labels_for, Labels};
 use super::reproducible_zip::{rewrite_zip, zip_time, Metadata};
 use super::{GENERATOR, IDENTIFIER_NAMESPACE, STYLESHEET};
 use crate::export::{Export, ExportOptions, ExportPost, GroupBy};
-use crate::lint::rules::links::permalink::{self, Place};
+use crate::jekyll::{self, Place};
 use crate::sanitize::xml::{is_xml_char, push_escaped, Escape};
 use crate::source::Site;
 
@@ -75,7 +75,7 @@ impl<'a> Book<'a> {
             let place = Place::of(&post.post, site);
             let location = place
                 .as_ref()
-                .and_then(|place| permalink::location(&post.post, place, site));
+                .and_then(|place| jekyll::location(&post.post, place, site));
             let site_key = place.as_ref().map(Place::site_key);
             if let (Some(site_key), Some(location)) = (site_key, &location) {
                 by_file
@@ -506,10 +506,10 @@ impl<'a> Book<'a> {
         let plan = &self.posts[index];
         let site = post_site(self.export, &self.export.posts[index]);
         if let (Some(path), Some(site_key)) = (
-            permalink::site_path(href, plan.page_url.as_deref(), site),
+            jekyll::site_path(href, plan.page_url.as_deref(), site),
             plan.site_key,
         ) {
-            let target = permalink::files_answering(&path)
+            let target = jekyll::files_answering(&path)
                 .into_iter()
                 .find_map(|file| self.by_file.get(&(site_key, file)).copied());
             if let Some(target) = target {
@@ -537,7 +537,7 @@ impl<'a> Book<'a> {
         let base = url::Url::parse(site.url.as_deref()?.trim()).ok()?;
         let page = match &self.posts[index].page_url {
             Some(page) => base
-                .join(&format!("{}{page}", permalink::baseurl(Some(site))))
+                .join(&format!("{}{page}", jekyll::baseurl(Some(site))))
                 .ok()?,
             None if href.starts_with('/') => base,
             None => return None,
@@ -562,13 +562,13 @@ impl<'a> Book<'a> {
         let site = post_site(self.export, post);
         let mut candidates: Vec<PathBuf> = Vec::new();
         if let (Some(path), Some(root)) = (
-            permalink::site_path(src, plan.page_url.as_deref(), site),
+            jekyll::site_path(src, plan.page_url.as_deref(), site),
             &plan.root,
         ) {
             candidates.push(root.join(path.trim_start_matches('/')));
         }
         if !is_absolute(src) {
-            let relative = permalink::percent_decode(src.split(['?', '#']).next().unwrap_or(src));
+            let relative = jekyll::percent_decode(src.split(['?', '#']).next().unwrap_or(src));
             if !relative.starts_with('/') {
                 if let Some(folder) = Path::new(&post.path).parent() {
                     candidates.push(folder.join(relative));

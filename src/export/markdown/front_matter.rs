@@ -46,17 +46,26 @@ impl<'a> Facts<'a> {
         let parsed = front_matter.date.as_ref().and_then(|date| date.parsed.ok());
         let date_broken = date_entry.is_some() && parsed.is_none();
         let zone_known = site.is_some_and(|site| site.timezone.is_some());
+        // The date as written when it is the instant Jekyll uses (it is not when Jekyll does
+        // not see the front matter, or reads an unquoted date as UTC).
         let date = post.date.map(|instant| match parsed {
-            Some(value) if value.offset.is_some() => WrittenDate::Raw(
-                front_matter
-                    .date
-                    .as_ref()
-                    .map_or_else(String::new, |date| date.raw.trim().to_owned()),
-                instant,
-            ),
-            Some(value) if !zone_known => WrittenDate::Local(value.local, value.has_time),
+            Some(value) if value.offset.is_some() && value.resolve(None) == Some(instant) => {
+                WrittenDate::Raw(
+                    front_matter
+                        .date
+                        .as_ref()
+                        .map_or_else(String::new, |date| date.raw.trim().to_owned()),
+                    instant,
+                )
+            }
+            Some(value) if !zone_known && instant.naive_utc() == value.local => {
+                WrittenDate::Local(value.local, value.has_time)
+            }
             _ if zone_known => WrittenDate::Instant(instant),
-            _ => WrittenDate::Local(instant.naive_local(), false),
+            _ => WrittenDate::Local(
+                instant.naive_local(),
+                instant.time() != chrono::NaiveTime::MIN,
+            ),
         });
         let refused = post.post.problems.iter().any(|problem| {
             matches!(

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use crate::diagnostic::{Finding, Severity};
+use crate::jekyll;
 use crate::lint::{hash_of, ArchiveIndex, Context, PostFacts, Rule, RuleMeta};
 use crate::parse::Post;
 
@@ -43,17 +44,16 @@ impl Rule for DuplicatePost {
         &META
     }
 
-    /// A hash of the trimmed title and the date (as an instant in UTC when it resolves, so that
-    /// `10:18 +0800` and `02:18 +0000` are the same; else as written), and the title's span.
+    /// A hash of the trimmed title and the date (the instant Jekyll uses, in UTC, so that
+    /// `10:18 +0800` and `02:18 +0000` are the same; a date Jekyll cannot read, as written),
+    /// and the title's span.
     fn summarize(&self, post: &Post, context: &Context<'_>) -> Option<PostFacts> {
         let front_matter = &post.front_matter;
-        let zone = context.site.and_then(|site| site.timezone);
-        let date = front_matter.date.as_ref().map(|date| match &date.parsed {
-            Ok(value) => value
-                .resolve(zone)
-                .map(|instant| instant.to_utc().to_rfc3339())
-                .unwrap_or_else(|| value.local.to_string()),
-            Err(_) => date.raw.trim().to_owned(),
+        let date = front_matter.date.as_ref().map(|date| {
+            match (&date.parsed, jekyll::post_date(post, context.site)) {
+                (Ok(_), Some(instant)) => instant.to_utc().to_rfc3339(),
+                _ => date.raw.trim().to_owned(),
+            }
         });
         let title = front_matter
             .title

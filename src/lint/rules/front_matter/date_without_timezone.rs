@@ -12,8 +12,8 @@ static META: RuleMeta = RuleMeta {
     summary: "The date has no time zone and the site sets none",
     explanation: "## What it does
 Reports a `date` with a time but without a zone when the site's `_config.yml` has no `timezone` (or
-there is no `_config.yml`). A date without zone on a site with a `timezone` is fine: it is in
-that zone.
+there is no `_config.yml`). On a site with a `timezone`, a quoted date without zone is in that
+zone; an unquoted one with seconds is UTC (FM021).
 
 ## Why is this bad?
 The date then means the local time of whichever machine builds the site: the same archive gets

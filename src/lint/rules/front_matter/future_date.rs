@@ -1,8 +1,7 @@
 //! FM012 future-date: the post is dated in the future.
 
-use chrono::TimeZone;
-
 use crate::diagnostic::{Finding, Severity};
+use crate::jekyll;
 use crate::lint::{Context, Rule, RuleMeta};
 use crate::parse::Post;
 
@@ -38,17 +37,14 @@ impl Rule for FutureDate {
         let Some(date) = &post.front_matter.date else {
             return;
         };
-        let Ok(value) = &date.parsed else {
+        if date.parsed.is_err() {
+            return;
+        }
+        // The instant Jekyll compares with the time of the build.
+        let Some(instant) = jekyll::post_date(post, context.site) else {
             return;
         };
-        let zone = context.site.and_then(|site| site.timezone);
-        // Without any zone, the date is taken as UTC: off by at most a day, which is fine for
-        // telling the future apart.
-        let instant = match value.resolve(zone) {
-            Some(instant) => instant.to_utc(),
-            None => chrono::Utc.from_utc_datetime(&value.local),
-        };
-        if instant <= context.now {
+        if instant.to_utc() <= context.now {
             return;
         }
         let Some(entry) = post.front_matter.entry("date") else {

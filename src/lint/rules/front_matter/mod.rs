@@ -1,5 +1,6 @@
 //! Front matter rules (`FM`): the block, its YAML, and Jekyll's fields.
 
+mod date_read_as_utc;
 mod date_without_timezone;
 mod disallowed_category;
 mod disallowed_tag;
@@ -21,6 +22,7 @@ mod unterminated_front_matter;
 mod wrong_field_type;
 mod yaml_too_complex;
 
+pub use date_read_as_utc::DateReadAsUtc;
 pub use date_without_timezone::DateWithoutTimezone;
 pub use disallowed_category::DisallowedCategory;
 pub use disallowed_tag::DisallowedTag;

@@ -6,9 +6,9 @@
 
 use std::collections::HashSet;
 
-use super::permalink::{self, Place};
 use super::{quoted, targets, Kind};
 use crate::diagnostic::{Finding, Severity};
+use crate::jekyll::{self, Place};
 use crate::lint::{ArchiveIndex, Context, PostFacts, Rule, RuleMeta};
 use crate::parse::Post;
 use crate::sanitize::{CleanBody, LinkProblem};
@@ -73,9 +73,9 @@ impl Rule for BrokenInternalLink {
         for (index, links) in archive.facts::<SiteLinks>() {
             let site_key = links.site_key;
             for link in links.internal.iter() {
-                let answered = permalink::files_answering(&link.path)
+                let answered = jekyll::files_answering(&link.path)
                     .iter()
-                    .any(|file| files.contains(&permalink::file_key(site_key, file)));
+                    .any(|file| files.contains(&jekyll::file_key(site_key, file)));
                 if answered {
                     continue;
                 }
@@ -98,7 +98,7 @@ impl Rule for BrokenInternalLink {
 fn help(link: &InternalLink) -> String {
     const FIX: &str = "correct the URL, restore the post, or remove the link and keep its text";
     let written = link.written.split(['#', '?']).next().unwrap_or_default();
-    if permalink::percent_decode(written) == *link.path {
+    if jekyll::percent_decode(written) == *link.path {
         FIX.to_owned()
     } else {
         format!(
@@ -136,7 +136,7 @@ pub fn site_links(post: &Post, site: Option<&Site>, body: &CleanBody) -> SiteLin
         return SiteLinks::default();
     };
     let site_key = place.site_key();
-    let location = permalink::location(post, &place, site);
+    let location = jekyll::location(post, &place, site);
     let page = location.as_ref().map(|location| location.url.as_str());
 
     let mut internal = Vec::new();
@@ -148,7 +148,7 @@ pub fn site_links(post: &Post, site: Option<&Site>, body: &CleanBody) -> SiteLin
         {
             continue;
         }
-        let Some(path) = permalink::site_path(target.url, page, site) else {
+        let Some(path) = jekyll::site_path(target.url, page, site) else {
             continue;
         };
         if path == "/" || !is_page_path(&path) || in_output_collection(&path, site) {
@@ -162,7 +162,7 @@ pub fn site_links(post: &Post, site: Option<&Site>, body: &CleanBody) -> SiteLin
     }
     SiteLinks {
         site_key,
-        page_key: location.map(|location| permalink::file_key(site_key, &location.file)),
+        page_key: location.map(|location| jekyll::file_key(site_key, &location.file)),
         internal: internal.into_boxed_slice(),
     }
 }

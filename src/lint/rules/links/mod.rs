@@ -9,7 +9,6 @@ mod duplicate_source_url;
 mod empty_link;
 mod insecure_link;
 mod malformed_url;
-pub mod permalink;
 mod private_address_link;
 mod protocol_relative_url;
 mod refused_url_scheme;

@@ -1,0 +1,415 @@
+//! The Jekyll oracle: real Jekyll builds every site of `fixtures/jekyll/` and every archive of
+//! `../shared/corpus`, and newsbundle's model must agree on every post — the same set of posts
+//! built, the same URL (`page.url`), the same instant.
+//!
+//! Each site is copied into a temporary directory with only what decides those (`_config.yml`,
+//! `_posts`, `_drafts`); the test adds a trivial layout, a listing page that prints each post's
+//! `relative_path`, `url` and date (seconds since the epoch), and a second config that turns
+//! off what a bare Jekyll cannot load (themes, plugins) and Liquid in posts (their includes
+//! are not copied). Jekyll runs with `TZ=UTC`: a site without `timezone` is modelled as built
+//! on a machine in UTC. newsbundle runs as the CLI does, `convert --to json --include
+//! unpublished,future,drafts`, and its `status`, `url` and `date` are compared.
+//!
+//! Needs Debian's `jekyll` (`apt-get install -y jekyll`; `.ci/run` installs it). Without it
+//! the test fails when `CI=true` and prints a notice otherwise.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+
+/// One post as Jekyll or newsbundle sees it.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    url: String,
+    /// Seconds since the epoch.
+    instant: i64,
+}
+
+fn jekyll_installed() -> bool {
+    Command::new("jekyll")
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
+/// The sites to compare: every fixture site, then every corpus archive that exists.
+fn sites() -> Vec<PathBuf> {
+    let mut sites = Vec::new();
+    for parent in [
+        package_root().join("fixtures/jekyll"),
+        package_root().join("../shared/corpus"),
+    ] {
+        let Ok(entries) = fs::read_dir(&parent) else {
+            continue;
+        };
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .filter(|path| path.is_dir())
+            .collect();
+        found.sort();
+        sites.extend(found);
+    }
+    sites
+}
+
+/// Copy what decides URLs, dates and publication: `_config.yml` and the files of `_posts` and
+/// `_drafts` folders, at the same relative paths.
+fn copy_site(site: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(site) {
+        let entry = entry.expect("the site can be walked");
+        let relative = entry.path().strip_prefix(site).expect("below the site");
+        let wanted = relative == Path::new("_config.yml")
+            || relative
+                .components()
+                .any(|part| matches!(part.as_os_str().to_str(), Some("_posts" | "_drafts")));
+        if !entry.file_type().is_file() || !wanted {
+            continue;
+        }
+        let target = to.join(relative);
+        fs::create_dir_all(target.parent().expect("a parent")).expect("a folder can be made");
+        fs::copy(entry.path(), &target).expect("a file can be copied");
+    }
+}
+
+/// The site's `_config.yml` as YAML (an empty mapping without one).
+fn config_of(site: &Path) -> serde_yaml::Mapping {
+    fs::read_to_string(site.join("_config.yml"))
+        .ok()
+        .and_then(|text| serde_yaml::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+/// Ruby's truth for a setting: anything but absent, `false` and null.
+fn truthy(config: &serde_yaml::Mapping, key: &str) -> bool {
+    !matches!(
+        config.get(key),
+        None | Some(serde_yaml::Value::Null) | Some(serde_yaml::Value::Bool(false))
+    )
+}
+
+/// Build `site` (a temporary copy) with Jekyll; the posts it built, by relative path.
+fn jekyll_build(site: &Path, config: &serde_yaml::Mapping) -> BTreeMap<String, Seen> {
+    fs::create_dir_all(site.join("_layouts")).expect("a folder can be made");
+    write(site, "_layouts/default.html", "{{ content }}\n");
+    write(
+        site,
+        "newsbundle-oracle.txt",
+        "---\nlayout: null\nrender_with_liquid: true\npermalink: /newsbundle-oracle.txt\n---\n\
+         {% for post in site.posts %}{{ post.relative_path }}\t{{ post.url }}\t\
+         {{ post.date | date: \"%s\" }}\n{% endfor %}",
+    );
+    // The site's own defaults, then one that turns Liquid off in posts (the weakest scope, so
+    // it changes nothing else). JSON is YAML.
+    let mut defaults = match config.get("defaults") {
+        Some(serde_yaml::Value::Sequence(sets)) => serde_json::to_value(sets).unwrap_or_default(),
+        _ => serde_json::Value::Array(Vec::new()),
+    };
+    if let serde_json::Value::Array(sets) = &mut defaults {
+        sets.push(serde_json::json!({
+            "scope": { "path": "" },
+            "values": { "render_with_liquid": false }
+        }));
+    }
+    let overrides = serde_json::json!({
+        "theme": false,
+        "plugins": [],
+        "gems": [],
+        "defaults": defaults,
+    });
+    write(site, "_newsbundle-oracle.yml", &overrides.to_string());
+    let config_files = if site.join("_config.yml").exists() {
+        "_config.yml,_newsbundle-oracle.yml"
+    } else {
+        "_newsbundle-oracle.yml"
+    };
+    let output = Command::new("jekyll")
+        .args([
+            "build",
+            "--quiet",
+            "--config",
+            config_files,
+            "--destination",
+        ])
+        .arg(site.join("_site"))
+        .current_dir(site)
+        .env("TZ", "UTC")
+        .output()
+        .expect("jekyll runs");
+    assert!(
+        output.status.success(),
+        "jekyll build failed in {}:\n{}{}",
+        site.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let listing = fs::read_to_string(site.join("_site/newsbundle-oracle.txt"))
+        .expect("jekyll wrote the listing page");
+    listing
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            assert_eq!(fields.len(), 3, "a listing line: {line:?}");
+            let instant = fields[2].trim().parse().expect("seconds since the epoch");
+            (
+                fields[0].to_owned(),
+                Seen {
+                    url: fields[1].to_owned(),
+                    instant,
+                },
+            )
+        })
+        .collect()
+}
+
+/// What newsbundle says Jekyll builds, by relative path.
+fn newsbundle_model(site: &Path, show_drafts: bool) -> BTreeMap<String, Seen> {
+    let out = site.with_file_name("newsbundle.json");
+    let run = Run::of(&mut newsbundle(&[
+        "convert",
+        "--quiet",
+        "--no-config",
+        "--to",
+        "json",
+        "--include",
+        "unpublished,future,drafts",
+        site.to_str().expect("a UTF-8 temporary path"),
+        "-o",
+        out.to_str().expect("a UTF-8 temporary path"),
+    ]));
+    assert!(run.code <= 1, "newsbundle failed:\n{}", run.render());
+    let document: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&out).expect("the export was written"))
+            .expect("the export is JSON");
+    let mut built = BTreeMap::new();
+    for post in document["posts"].as_array().expect("posts") {
+        let status = post["status"].as_str().expect("a status");
+        if !(status == "published" || (status == "draft" && show_drafts)) {
+            continue;
+        }
+        let relative_path = post["relative_path"].as_str().expect("a relative path");
+        let instant = post["date"]
+            .as_str()
+            .and_then(|date| chrono::DateTime::parse_from_rfc3339(date).ok())
+            .map_or(i64::MIN, |date| date.timestamp());
+        built.insert(
+            relative_path.to_owned(),
+            Seen {
+                url: post["url"].as_str().unwrap_or("(none)").to_owned(),
+                instant,
+            },
+        );
+    }
+    built
+}
+
+#[test]
+fn newsbundle_agrees_with_jekyll_on_every_post() {
+    if !jekyll_installed() {
+        let message = "jekyll is not installed: the oracle test needs it \
+                       (install it with `apt-get install -y jekyll`; .ci/run does)";
+        if std::env::var("CI").is_ok_and(|value| value == "true") {
+            panic!("{message}");
+        }
+        println!("notice: {message}; nothing was compared");
+        return;
+    }
+    let mut compared = 0;
+    let mut disagreements = Vec::new();
+    let sites = sites();
+    assert!(
+        sites.len() >= 6,
+        "the fixture sites are there: {}",
+        sites.len()
+    );
+    for site in &sites {
+        let temp = tempfile::tempdir().expect("a temporary directory");
+        let copy = temp.path().join("site");
+        copy_site(site, &copy);
+        let config = config_of(&copy);
+        let model = newsbundle_model(&copy, truthy(&config, "show_drafts"));
+        let jekyll = jekyll_build(&copy, &config);
+        let name = site.file_name().unwrap_or_default().to_string_lossy();
+        for (path, seen) in &jekyll {
+            match model.get(path) {
+                None => disagreements.push(format!(
+                    "{name}: {path}: Jekyll builds it at {} ({}), newsbundle does not",
+                    seen.url, seen.instant
+                )),
+                Some(ours) if ours != seen => disagreements.push(format!(
+                    "{name}: {path}: Jekyll {} at {}, newsbundle {} at {}",
+                    seen.url, seen.instant, ours.url, ours.instant
+                )),
+                Some(_) => {}
+            }
+        }
+        for path in model.keys().filter(|path| !jekyll.contains_key(*path)) {
+            disagreements.push(format!(
+                "{name}: {path}: newsbundle says it is published, Jekyll does not build it"
+            ));
+        }
+        println!("{name}: {} posts built by Jekyll", jekyll.len());
+        compared += jekyll.len();
+    }
+    println!(
+        "jekyll oracle: {compared} posts compared over {} sites",
+        sites.len()
+    );
+    assert!(compared > 0, "no post was compared");
+    assert!(
+        disagreements.is_empty(),
+        "newsbundle and Jekyll disagree on {} posts:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
+}
+
+/// `(relative_path, status, url)` of a post of a `json` export.
+type ExportedPost = (String, String, String);
+
+/// Every post of a `json` export, and the skipped paths (below the site) with their reasons.
+fn exported(out: &Path) -> (Vec<ExportedPost>, Vec<(String, String)>) {
+    let document: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out).expect("the export was written"))
+            .expect("the export is JSON");
+    let posts = document["posts"]
+        .as_array()
+        .expect("posts")
+        .iter()
+        .map(|post| {
+            (
+                post["relative_path"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                post["status"].as_str().unwrap_or_default().to_owned(),
+                post["url"].as_str().unwrap_or("(none)").to_owned(),
+            )
+        })
+        .collect();
+    let skipped = document["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .map(|skipped| {
+            let path = skipped["path"].as_str().unwrap_or_default();
+            (
+                path.rsplit("shanghai/").next().unwrap_or(path).to_owned(),
+                skipped["reason"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    (posts, skipped)
+}
+
+/// Exports hold published posts only; the others are skipped with the reason, and
+/// `--include` brings them back, marked. Needs no Jekyll.
+#[test]
+fn exports_hold_published_posts_unless_asked() {
+    let temp = tempfile::tempdir().expect("a temporary directory");
+    let out = temp.path().join("default.json");
+    let done = run(&[
+        "convert",
+        "--no-config",
+        "--to",
+        "json",
+        "fixtures/jekyll/shanghai",
+        "-o",
+        out.to_str().expect("a UTF-8 temporary path"),
+    ]);
+    assert_eq!(done.code, 0, "{}", done.render());
+    assert!(
+        done.stderr
+            .contains("1 skipped (not posts), 5 not published by Jekyll (--include adds them)"),
+        "{}",
+        done.stderr
+    );
+    let (posts, skipped) = exported(&out);
+    assert!(posts.iter().all(|(_, status, _)| status == "published"));
+    assert_eq!(posts.len(), 16, "{posts:#?}");
+    let evening = posts
+        .iter()
+        .find(|(path, _, _)| path == "local/_posts/2022-03-05-evening.md")
+        .expect("the evening post");
+    assert_eq!(
+        evening.2, "/local/%E7%BB%8F%E6%B5%8E/2022/03/06/evening.html",
+        "20:00 unquoted is UTC: the next day in Shanghai"
+    );
+    let reason_of = |path: &str| {
+        skipped
+            .iter()
+            .find(|(skipped, _)| skipped == path)
+            .map(|(_, reason)| reason.as_str())
+            .unwrap_or_else(|| panic!("{path} is listed as skipped: {skipped:#?}"))
+    };
+    assert!(reason_of("_posts/2022-01-08-hidden.md").contains("--include unpublished"));
+    assert!(reason_of("_posts/2999-01-01-future.md").contains("--include future"));
+    assert!(reason_of("_drafts/outlook.md").contains("--include drafts"));
+    assert!(reason_of("_posts/README.md").contains("`YYYY-MM-DD-title.ext`"));
+    assert!(reason_of("about.md").contains("not a post"));
+
+    let out = temp.path().join("all.json");
+    let done = run(&[
+        "convert",
+        "--no-config",
+        "--to",
+        "json",
+        "--include",
+        "unpublished,future,drafts",
+        "fixtures/jekyll/shanghai",
+        "-o",
+        out.to_str().expect("a UTF-8 temporary path"),
+    ]);
+    assert_eq!(done.code, 0, "{}", done.render());
+    let (posts, skipped) = exported(&out);
+    let status_of = |path: &str| {
+        posts
+            .iter()
+            .find(|(post, _, _)| post == path)
+            .map(|(_, status, _)| status.as_str())
+    };
+    assert_eq!(
+        status_of("_posts/2022-01-08-hidden.md"),
+        Some("unpublished")
+    );
+    assert_eq!(status_of("_posts/README.md"), Some("unpublished"));
+    assert_eq!(status_of("_posts/2999-01-01-future.md"), Some("future"));
+    assert_eq!(status_of("_drafts/outlook.md"), Some("draft"));
+    assert_eq!(posts.len(), 21);
+    assert_eq!(skipped.len(), 1, "only the page: {skipped:#?}");
+
+    // The bundle's manifest carries each post's status and URL.
+    let bundle = temp.path().join("bundle");
+    let done = run(&[
+        "bundle",
+        "--no-config",
+        "--quiet",
+        "--include",
+        "future",
+        "fixtures/jekyll/shanghai",
+        "-o",
+        bundle.to_str().expect("a UTF-8 temporary path"),
+    ]);
+    assert!(done.code <= 1, "{}", done.render());
+    let manifest: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(bundle.join("manifest.json")).expect("a manifest"),
+    )
+    .expect("the manifest is JSON");
+    let future = manifest["posts"]
+        .as_array()
+        .expect("posts")
+        .iter()
+        .find(|post| {
+            post["source"]
+                .as_str()
+                .is_some_and(|source| source.ends_with("2999-01-01-future.md"))
+        })
+        .expect("the future post is in the bundle");
+    assert_eq!(future["status"], "future");
+    assert_eq!(future["url"], "/2999/01/01/future.html");
+}
