@@ -39,6 +39,9 @@
 //! compiled into xtask (`--bin` changes only the lint row). ammonia does less than
 //! `sanitize` (no Markdown, links, lint facts or XHTML) and reads the Markdown as HTML; it
 //! is the reference for throughput, not for output.
+//!
+//! This file is longer than 1,000 lines because the lint and body rows share its runner, its
+//! argument parsing and its report; the export rows live in `bench/export.rs`.
 
 use std::fs;
 use std::io::Write as _;
