@@ -9,7 +9,8 @@
 //! - no element that holds text is hidden;
 //! - Chinese paragraphs get their first-line indent, other languages none, and English is
 //!   hyphenated;
-//! - table cells keep their GFM alignment.
+//! - table cells keep their GFM alignment;
+//! - every footnote reference and back-link leads to its target.
 //!
 //! How: each chapter is copied with a small script that measures it on load into a
 //! `data-measure` attribute; one harness page per book and width holds every chapter in an
@@ -37,7 +38,7 @@ window.addEventListener('load', function () {
   var width = window.innerWidth;
   var result = { width: width, scrollWidth: document.documentElement.scrollWidth,
                  overflowing: [], images: 0, badImages: [], notMonospace: [], hidden: [],
-                 paragraphs: [], alignments: [] };
+                 paragraphs: [], alignments: [], noterefs: 0, brokenNoterefs: [] };
   var all = document.body.getElementsByTagName('*');
   for (var i = 0; i < all.length; i++) {
     var el = all[i];
@@ -60,6 +61,10 @@ window.addEventListener('load', function () {
     }
     if (name === 'p' && el.parentElement.classList.contains('body')) {
       result.paragraphs.push({ indent: parseFloat(style.textIndent), hyphens: style.hyphens || style.webkitHyphens });
+    }
+    if (name === 'a' && (el.getAttribute('href') || '').indexOf('#fn') === 0) {
+      result.noterefs += 1;
+      if (!document.getElementById(el.getAttribute('href').substring(1))) result.brokenNoterefs.push(el.getAttribute('href'));
     }
     if ((name === 'td' || name === 'th') && el.className) {
       result.alignments.push(el.className + ' ' + style.textAlign);
@@ -196,7 +201,13 @@ fn problems(value: &Value) -> Vec<String> {
             "the page scrolls sideways: {scroll} px wide in {width} px"
         ));
     }
-    for key in ["overflowing", "badImages", "notMonospace", "hidden"] {
+    for key in [
+        "overflowing",
+        "badImages",
+        "notMonospace",
+        "hidden",
+        "brokenNoterefs",
+    ] {
         let items = value[key].as_array().unwrap();
         if !items.is_empty() {
             problems.push(format!("{key}: {items:?}"));
@@ -306,6 +317,8 @@ fn the_fixture_book_keeps_its_typography() {
         alignments.contains(&"align-center center"),
         "{alignments:?}"
     );
+    // English: two footnotes, each reference and back-link leading somewhere (checked above).
+    assert_eq!(chapter("post-00002.xhtml")["noterefs"], 4);
     // English: no indent, hyphenated. Korean: no indent.
     for paragraph in chapter("post-00002.xhtml")["paragraphs"]
         .as_array()

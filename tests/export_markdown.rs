@@ -398,6 +398,29 @@ fn lists_nest_and_stay_apart() {
 }
 
 #[test]
+fn code_keeps_its_language_and_footnotes_stay_footnotes() {
+    assert_eq!(
+        convert("<pre><code class=\"language-rust\">let x = 1;\n</code></pre>"),
+        "```rust\nlet x = 1;\n```"
+    );
+    // The form the Markdown stage writes footnotes in, back to Markdown's, which reads back to
+    // the same form.
+    let xhtml = "<p>Rates held<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\">1</a></sup>.</p>\n<div class=\"footnote\" id=\"fn-1\">\n<p>As <em>expected</em>.</p>\n<p>Second paragraph.</p>\n<a class=\"footnote-back\" href=\"#fnref-1\">\u{21a9}</a>\n</div>";
+    let markdown = xhtml_to_markdown(xhtml);
+    assert_eq!(
+        markdown,
+        "Rates held[^1].\n\n[^1]: As *expected*.\n\n    Second paragraph."
+    );
+    let text = format!("---\ntitle: t\n---\n{markdown}\n");
+    let post = parse::parse(
+        "_posts/2022-03-29-t.md",
+        source::decode(text.as_bytes(), None),
+    );
+    let read = sanitize::sanitize(&post, None, &Policy::default());
+    assert_eq!(read.xhtml(), xhtml);
+}
+
+#[test]
 fn code_keeps_every_character() {
     assert_eq!(
         convert("<p>Use <code>a`b</code> and <code>`x`</code>.</p>"),

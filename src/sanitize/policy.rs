@@ -181,6 +181,8 @@ pub struct Policy {
     extract_trailer: bool,
     /// Classes kept on an element: (element, a class name must match this whole).
     classes: Vec<(String, regex::Regex)>,
+    /// Ids kept on an element: (element, the id must match this whole).
+    ids: Vec<(String, regex::Regex)>,
 }
 
 /// Classes that carry meaning, kept by default: a code block's language (so highlighting
@@ -190,20 +192,35 @@ const DEFAULT_CLASSES: &[(&str, &str)] = &[
     ("code", r"language-[A-Za-z0-9_+#.-]{1,40}"),
     ("th", r"align-(?:left|center|right)"),
     ("td", r"align-(?:left|center|right)"),
+    // Footnotes, as the Markdown stage writes them (see `markdown.rs`).
+    ("sup", "footnote-ref"),
+    ("div", "footnote"),
+    ("a", "footnote-back"),
 ];
 
-/// [`DEFAULT_CLASSES`], compiled once (a policy is made per run, and cloning a compiled
-/// pattern is cheap).
+/// Ids kept by default: a footnote's and its references' (numbers only, written by the
+/// Markdown stage), so that a note and its reference can link to each other.
+const DEFAULT_IDS: &[(&str, &str)] = &[
+    ("a", r"fnref-[0-9]{1,5}(?:-[0-9]{1,4})?"),
+    ("div", r"fn-[0-9]{1,5}"),
+];
+
+/// [`DEFAULT_CLASSES`] and [`DEFAULT_IDS`], compiled once (a policy is made per run, and
+/// cloning a compiled pattern is cheap).
 static DEFAULT_CLASS_PATTERNS: std::sync::LazyLock<Vec<(String, regex::Regex)>> =
-    std::sync::LazyLock::new(|| {
-        DEFAULT_CLASSES
-            .iter()
-            .filter_map(|(element, pattern)| {
-                let pattern = regex::Regex::new(&format!("^(?:{pattern})$")).ok()?;
-                Some((element.to_string(), pattern))
-            })
-            .collect()
-    });
+    std::sync::LazyLock::new(|| compile(DEFAULT_CLASSES));
+static DEFAULT_ID_PATTERNS: std::sync::LazyLock<Vec<(String, regex::Regex)>> =
+    std::sync::LazyLock::new(|| compile(DEFAULT_IDS));
+
+fn compile(patterns: &[(&str, &str)]) -> Vec<(String, regex::Regex)> {
+    patterns
+        .iter()
+        .filter_map(|(element, pattern)| {
+            let pattern = regex::Regex::new(&format!("^(?:{pattern})$")).ok()?;
+            Some((element.to_string(), pattern))
+        })
+        .collect()
+}
 
 impl Default for Policy {
     fn default() -> Self {
@@ -255,6 +272,13 @@ impl Policy {
             })
             .collect();
         (!kept.is_empty()).then(|| kept.join(" "))
+    }
+
+    /// True when `element` may keep the id `value`.
+    pub fn keeps_id(&self, element: &str, value: &str) -> bool {
+        self.ids
+            .iter()
+            .any(|(allowed, pattern)| allowed == element && pattern.is_match(value))
     }
 
     /// True when some allowed element may carry `attribute` (so finding it elsewhere means it
@@ -327,6 +351,7 @@ impl PolicyBuilder {
                     .collect(),
                 extract_trailer: true,
                 classes: DEFAULT_CLASS_PATTERNS.clone(),
+                ids: DEFAULT_ID_PATTERNS.clone(),
             },
         }
     }
@@ -346,6 +371,18 @@ impl PolicyBuilder {
     /// Remove every class rule: no class is kept anywhere.
     pub fn deny_classes(mut self) -> Self {
         self.policy.classes.clear();
+        self
+    }
+
+    /// Keep ids matching `pattern` (a regular expression for the whole id) on `element`.
+    /// Default: the footnote ids the Markdown stage writes (`fn-N` on `div`, `fnref-N` on `a`);
+    /// any other id is removed. A pattern that is not a regular expression is ignored.
+    pub fn allow_id(mut self, element: &str, pattern: &str) -> Self {
+        if let Ok(pattern) = regex::Regex::new(&format!("^(?:{pattern})$")) {
+            self.policy
+                .ids
+                .push((element.to_ascii_lowercase(), pattern));
+        }
         self
     }
 

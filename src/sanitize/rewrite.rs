@@ -170,6 +170,9 @@ fn handle_element(
         if attribute == "class" {
             // Only the classes the policy keeps (a code block's language, a cell's alignment).
             kept_class = policy.kept_classes(&name, &value());
+        } else if attribute == "id" && policy.keeps_id(&name, &value()) {
+            // A footnote's or its reference's: kept as it is.
+            continue;
         } else if attribute == "style" && matches!(name.as_str(), "th" | "td") {
             // The Markdown stage writes GFM column alignment as a style: kept as a class.
             let style = value();

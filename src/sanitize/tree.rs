@@ -220,6 +220,12 @@ impl Walker<'_> {
                 }
                 continue;
             }
+            if attribute == "id" {
+                if self.policy.keeps_id(name, value) {
+                    attributes.push(("id", value.to_owned()));
+                }
+                continue;
+            }
             if !self.policy.allows_attribute(name, attribute) {
                 continue;
             }

@@ -13,6 +13,21 @@ pub(super) struct Rewriter<'a, 'b> {
     pub(super) index: usize,
     pub(super) resources: &'a mut Resources,
     pub(super) out: String,
+    /// The ids the body holds (a footnote's, its references'): a `#fragment` link is kept
+    /// only when its target is here.
+    pub(super) ids: std::collections::HashSet<String>,
+    /// Ids written so far: a repeated one (raw HTML copying ours) is left out.
+    pub(super) written_ids: std::collections::HashSet<String>,
+}
+
+/// The ids an XHTML fragment holds.
+pub(super) fn ids_of(xhtml: &str) -> std::collections::HashSet<String> {
+    static ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"\sid="([^"]+)""#).expect("a valid pattern")
+    });
+    ID.captures_iter(xhtml)
+        .map(|found| found[1].to_owned())
+        .collect()
 }
 
 /// An element being written: what closes it, and whether its content is inside a link.
@@ -92,13 +107,26 @@ impl Rewriter<'_, '_> {
         };
         match name.as_str() {
             "a" => {
-                let target =
-                    attribute("href").and_then(|href| self.book.link_target(self.index, href));
+                let fragment = attribute("href")
+                    .and_then(|href| href.strip_prefix('#'))
+                    .filter(|id| self.ids.contains(*id))
+                    .map(|id| format!("#{id}"));
+                let target = fragment.clone().or_else(|| {
+                    attribute("href").and_then(|href| self.book.link_target(self.index, href))
+                });
                 match target {
                     Some(href) if !in_link => {
                         self.out.push_str("<a href=\"");
                         push_escaped(&mut self.out, &href, Escape::AttributeKeepingWhitespace);
                         self.out.push('"');
+                        // A reference to a footnote: a reading system shows the note in a
+                        // pop-up (Apple Books, Kobo), or follows the link.
+                        if fragment
+                            .as_deref()
+                            .is_some_and(|href| href.starts_with("#fn-"))
+                        {
+                            self.out.push_str(" epub:type=\"noteref\"");
+                        }
                         self.attributes(&attributes, &["href"]);
                         self.out.push('>');
                         if empty {
@@ -120,6 +148,16 @@ impl Rewriter<'_, '_> {
             "img" => {
                 self.image(&attributes, in_link);
                 unwrapped
+            }
+            // A footnote: an EPUB 3 note, which reading systems show where it is referred to.
+            "div" if attribute("class") == Some("footnote") => {
+                self.out.push_str("<aside epub:type=\"footnote\"");
+                self.attributes(&attributes, &[]);
+                self.out.push('>');
+                Open {
+                    end: "</aside>".to_owned(),
+                    in_link,
+                }
             }
             // A `time` without a valid `datetime` must hold one as its text: a `span` is safe.
             "time" if !attribute("datetime").is_some_and(is_datetime) => {
@@ -156,6 +194,9 @@ impl Rewriter<'_, '_> {
     fn attributes(&mut self, attributes: &[(String, String)], skip: &[&str]) {
         for (name, value) in attributes {
             if skip.contains(&name.as_str()) || name.contains(':') {
+                continue;
+            }
+            if name == "id" && !self.written_ids.insert(value.clone()) {
                 continue;
             }
             let Some(value) = attribute_value(name, value) else {
@@ -242,13 +283,22 @@ pub(super) fn attribute_value(name: &str, value: &str) -> Option<String> {
         "datetime" => is_datetime(value),
         "cite" => return absolute_url(value),
         "title" => true,
+        // The sanitizer keeps only a footnote's ids and its references'.
+        "id" => {
+            value.starts_with("fn")
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        }
         // The sanitizer keeps only classes that carry meaning: a code block's language, a
         // table cell's alignment (the stylesheet reads the latter).
         "class" => value.split_ascii_whitespace().all(|class| {
             class
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"-_+#.".contains(&b))
-                && (class.starts_with("language-") || class.starts_with("align-"))
+                && (class.starts_with("language-")
+                    || class.starts_with("align-")
+                    || class.starts_with("footnote"))
         }),
         // `href` and `src` are handled with their elements; anything else is unexpected.
         _ => false,

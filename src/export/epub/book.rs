@@ -465,6 +465,8 @@ impl<'a> Book<'a> {
             index,
             resources,
             out: String::new(),
+            ids: super::body::ids_of(post.body.xhtml()),
+            written_ids: Default::default(),
         };
         if rewriter.write(post.body.xhtml()).is_err() {
             // The sanitizer promises well-formed XML; should it ever fail, the text is kept.

@@ -57,6 +57,8 @@ enum Token {
         alt: String,
         title: Option<String>,
     },
+    /// A reference to footnote `N` (`[^N]`).
+    FootnoteRef(String),
 }
 
 /// Elements written as inline HTML: Markdown has no syntax for them.
@@ -147,6 +149,16 @@ impl TokenBuilder {
                 let code: String = text_of(node);
                 if !code.is_empty() {
                     self.tokens.push(Token::Code(code));
+                }
+            }
+            "sup" if attribute(node, "class") == Some("footnote-ref") => {
+                let label = node
+                    .descendants()
+                    .find_map(|child| attribute(child, "href")?.strip_prefix("#fn-"))
+                    .filter(|label| label.bytes().all(|b| b.is_ascii_digit()));
+                match label {
+                    Some(label) => self.tokens.push(Token::FootnoteRef(label.to_owned())),
+                    None => self.wrap(node, "", depth),
                 }
             }
             "a" if attribute(node, "href").is_some_and(|href| !href.is_empty()) => {
@@ -460,6 +472,11 @@ fn serialize_inline(tokens: &[Token], markdown_pairs: &HashSet<usize>, context: 
                 out.push_str("</code>");
             }
             Token::Code(code) => push_code_span(&mut out, code, context == Context::Cell),
+            Token::FootnoteRef(label) => {
+                out.push_str("[^");
+                out.push_str(label);
+                out.push(']');
+            }
             Token::LinkOpen { pair } => {
                 // `<url>` when the text is the URL itself.
                 if let (

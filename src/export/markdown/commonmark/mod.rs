@@ -236,6 +236,9 @@ impl BlockWriter {
                 text: "---".to_owned(),
             }),
             "table" => self.table(node, blocks),
+            "div" if attribute(node, "class") == Some("footnote") => {
+                self.footnote(node, depth, blocks)
+            }
             "dl" => blocks.push(html_block(node)),
             // Containers without Markdown syntax: their content.
             _ => blocks.extend(self.blocks(node, depth + 1)),
@@ -467,6 +470,47 @@ fn push_paragraph(blocks: &mut Vec<Block>, text: String) {
 
 /// Blocks separated by a blank line; in a tight list item, a paragraph and a list, fence or
 /// quote that may interrupt it share the item without one.
+impl BlockWriter {
+    /// A footnote as `[^N]: …`, its later blocks indented under it; the back-link the
+    /// Markdown stage adds is left out (Markdown readers make their own). A note without an
+    /// id (nobody refers to it) is just its content.
+    fn footnote(&mut self, node: Node<'_>, depth: usize, blocks: &mut Vec<Block>) {
+        let label = attribute(node, "id")
+            .and_then(|id| id.strip_prefix("fn-"))
+            .filter(|label| label.bytes().all(|b| b.is_ascii_digit()));
+        let mut inner = self.blocks(node, depth + 1);
+        let Some(label) = label else {
+            blocks.extend(inner);
+            return;
+        };
+        let back = format!("[\u{21a9}](#fnref-{label})");
+        if inner.last().is_some_and(|block| block.text == back) {
+            inner.pop();
+        }
+        let mut text = format!("[^{label}]:");
+        for (index, block) in inner.iter().enumerate() {
+            for (line_number, line) in block.text.lines().enumerate() {
+                if index == 0 && line_number == 0 {
+                    text.push(' ');
+                } else {
+                    text.push('\n');
+                    if line_number == 0 {
+                        text.push('\n');
+                    }
+                    if !line.is_empty() {
+                        text.push_str("    ");
+                    }
+                }
+                text.push_str(line);
+            }
+        }
+        blocks.push(Block {
+            kind: BlockKind::Paragraph,
+            text,
+        });
+    }
+}
+
 fn join_blocks(blocks: &[Block], tight: bool) -> String {
     let mut out = String::new();
     for (index, block) in blocks.iter().enumerate() {
