@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use common::*;
@@ -36,25 +36,6 @@ fn calibre(tool: &str) -> Option<Command> {
     Some(command)
 }
 
-fn book(archive: &str, out: &Path) -> PathBuf {
-    let book = out.join(format!(
-        "{}.epub",
-        Path::new(archive).file_name().unwrap().to_string_lossy()
-    ));
-    let run = Run::of(&mut newsbundle(&[
-        "convert",
-        "--quiet",
-        "--no-config",
-        "--to",
-        "epub",
-        archive,
-        "-o",
-        &book.to_string_lossy(),
-    ]));
-    assert!(run.code <= 1, "{}", run.render());
-    book
-}
-
 /// `ebook-meta BOOK` as field → value.
 fn metadata(book: &Path) -> Option<Vec<(String, String)>> {
     let output = calibre("ebook-meta")?.arg(book).output().unwrap();
@@ -75,7 +56,7 @@ fn metadata(book: &Path) -> Option<Vec<(String, String)>> {
 #[test]
 fn calibre_reads_the_books_metadata() {
     let out = tempfile::tempdir().unwrap();
-    let reading = book("fixtures/reading", out.path());
+    let reading = convert_to_epub(Path::new("fixtures/reading"), out.path());
     let Some(fields) = metadata(&reading) else {
         return;
     };
@@ -104,7 +85,7 @@ fn calibre_converts_the_books_to_kindle_without_a_warning() {
         archives.push(corpus.to_string_lossy().into_owned());
     }
     for archive in archives {
-        let book = book(&archive, out.path());
+        let book = convert_to_epub(Path::new(&archive), out.path());
         let azw3 = book.with_extension("azw3");
         let Some(mut command) = calibre("ebook-convert") else {
             return;

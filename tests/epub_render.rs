@@ -216,25 +216,6 @@ fn problems(value: &Value) -> Vec<String> {
     problems
 }
 
-fn book(archive: &Path, out: &Path) -> PathBuf {
-    let book = out.join(format!(
-        "{}.epub",
-        archive.file_name().unwrap().to_string_lossy()
-    ));
-    let run = Run::of(&mut newsbundle(&[
-        "convert",
-        "--quiet",
-        "--no-config",
-        "--to",
-        "epub",
-        &archive.to_string_lossy(),
-        "-o",
-        &book.to_string_lossy(),
-    ]));
-    assert!(run.code <= 1, "{}", run.render());
-    book
-}
-
 #[test]
 fn every_chapter_reads_well_at_phone_and_tablet_widths() {
     let Some(chromium) = chromium() else {
@@ -256,7 +237,7 @@ fn every_chapter_reads_well_at_phone_and_tablet_widths() {
     let mut failures = Vec::new();
     let mut rendered = 0;
     for archive in &archives {
-        let book = book(archive, out.path());
+        let book = convert_to_epub(archive, out.path());
         let directory = out.path().join(archive.file_name().unwrap());
         let chapters = unpack(&book, &directory);
         for width in WIDTHS {
@@ -289,7 +270,7 @@ fn the_fixture_book_keeps_its_typography() {
         return;
     };
     let out = tempfile::tempdir().unwrap();
-    let book = book(&package_root().join("fixtures/reading"), out.path());
+    let book = convert_to_epub(&package_root().join("fixtures/reading"), out.path());
     let directory = out.path().join("reading");
     let chapters = unpack(&book, &directory);
     let measured = measure(&chromium, &directory, &chapters, 360);

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::export::{self, Export, ExportOptions, Exporter};
 use crate::lint;
-use crate::output::{self, Guard, Shape, StageOptions, Staging};
+use crate::output::{self, Guard, Shape, Staging};
 
 /// `convert` (one format) and `bundle` (`format` is `None`: every format and a manifest).
 pub(crate) fn run_export(
@@ -58,7 +58,6 @@ pub(crate) fn run_export(
         guard.check(&target.user, &target.real)?;
         Some(target)
     };
-    super::clean_up_on_signals();
 
     let progress = Progress::new(args.quiet);
     progress.stage("reading, checking and cleaning posts");
@@ -132,16 +131,7 @@ pub(crate) fn run_export(
     let result = match (target, &exporter) {
         (None, Some(exporter)) => write_to_stdout(&export, &options, exporter.as_ref()),
         (Some(target), exporter) => {
-            let staging = Staging::begin(
-                target,
-                StageOptions {
-                    force: args.force,
-                    guard: &guard,
-                },
-            )?;
-            for note in &staging.notes {
-                progress.suspend(|| say!("note: {note}"));
-            }
+            let staging = super::begin_output(target, args.force, &guard, Some(&progress))?;
             write_staged(&export, &options, exporter.as_deref(), staging)
         }
         (None, None) => unreachable!("a bundle to standard output is refused above"),

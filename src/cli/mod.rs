@@ -425,6 +425,27 @@ pub(crate) fn load_config(config: &Option<PathBuf>, no_config: bool) -> Result<C
 }
 
 /// A spinner on a terminal for long runs; nothing when quiet or not on a terminal.
+/// Start writing `target` (see `output::Staging`): from now on a signal cleans up, and what
+/// was found of earlier runs (a restored output, a removed leftover) is said, around the
+/// spinner if there is one.
+pub(crate) fn begin_output(
+    target: crate::output::Target,
+    force: bool,
+    guard: &crate::output::Guard,
+    progress: Option<&Progress>,
+) -> Result<crate::output::Staging, CliError> {
+    clean_up_on_signals();
+    let staging =
+        crate::output::Staging::begin(target, crate::output::StageOptions { force, guard })?;
+    for note in &staging.notes {
+        match progress {
+            Some(progress) => progress.suspend(|| say!("note: {note}")),
+            None => say!("note: {note}"),
+        }
+    }
+    Ok(staging)
+}
+
 pub(crate) struct Progress {
     bar: Option<indicatif::ProgressBar>,
 }

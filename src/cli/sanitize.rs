@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use super::{finish_output, missing_paths, CliError, Outcome, SanitizeArgs, Tally};
 use crate::lint;
-use crate::output::{self, Guard, Shape, StageOptions, Staging};
+use crate::output::{self, Guard, Shape, Staging};
 use crate::parse;
 use crate::sanitize::{self, Policy};
 use crate::source;
@@ -84,20 +84,7 @@ pub(crate) fn run_sanitize(args: SanitizeArgs) -> Result<Outcome, CliError> {
     // staging directory; names are chosen first, in path order, so they do not depend on
     // which thread finishes first.
     let staging = match target {
-        Some(target) => {
-            super::clean_up_on_signals();
-            let staging = Staging::begin(
-                target,
-                StageOptions {
-                    force: args.force,
-                    guard: &guard,
-                },
-            )?;
-            for note in &staging.notes {
-                say!("note: {note}");
-            }
-            Some(staging)
-        }
+        Some(target) => Some(super::begin_output(target, args.force, &guard, None)?),
         None => None,
     };
     let destination = staging.as_ref().map(Staging::destination);

@@ -146,3 +146,24 @@ pub fn run_with_stdin(command: &mut Command, input: &str) -> Run {
         temp: None,
     }
 }
+
+/// The EPUB book of `archive` (a path, relative to the package root or absolute), written
+/// into `out` as `<archive name>.epub`; the conversion must succeed (exit 0 or 1).
+pub fn convert_to_epub(archive: &Path, out: &Path) -> PathBuf {
+    let book = out.join(format!(
+        "{}.epub",
+        archive.file_name().unwrap().to_string_lossy()
+    ));
+    let run = Run::of(&mut newsbundle(&[
+        "convert",
+        "--quiet",
+        "--no-config",
+        "--to",
+        "epub",
+        &archive.to_string_lossy(),
+        "-o",
+        &book.to_string_lossy(),
+    ]));
+    assert!(run.code <= 1, "{}", run.render());
+    book
+}
