@@ -621,12 +621,22 @@ fn differences(original: &ExportPost, read: &ExportPost, layout: Layout) -> Vec<
             kept.push((entry.key.clone(), entry.value.clone()));
         }
     }
-    // Hugo and Zola have `description` at the top level, before the `[params]` table; a date
-    // Jekyll reads as a date is a TOML datetime, which reads back written the TOML way.
+    // Hugo and Zola have `description` at the top level, before the `[params]` table; Hugo
+    // has every key at the top level but those it gives a meaning of its own (`summary`,
+    // `url`, …), which stay in `[params]`, after them; a date Jekyll reads as a date is a TOML
+    // datetime, which reads back written the TOML way.
     let order = |entries: &[(String, Value)]| -> Vec<(String, Value)> {
         let mut entries = entries.to_vec();
         if toml {
             entries.sort_by_key(|(key, _)| key != "description");
+            if layout == Layout::Hugo {
+                entries.sort_by_key(|(key, _)| {
+                    key != "description"
+                        && newsbundle::export::markdown::HUGO_FRONT_MATTER
+                            .iter()
+                            .any(|name| name.eq_ignore_ascii_case(key))
+                });
+            }
             for (_, value) in &mut entries {
                 if let Value::String(text) = value {
                     if let Ok(date) = PostDate::parse(text).parsed {

@@ -304,6 +304,18 @@ pub(super) fn toml_front_matter(
         extra.push((SOURCE_URL_KEY.into(), toml::Value::String(url.to_owned())));
     }
 
+    // Hugo reads a page's own keys at the top level in every version (`[params]` only from
+    // 0.123 on): there they go, but for the names Hugo gives a meaning of its own (a Jekyll
+    // `url` or `layout` would move or re-template the page), which stay under `[params]`.
+    if layout == Layout::Hugo {
+        let (reserved, own): (Vec<_>, Vec<_>) = extra.into_iter().partition(|(key, _)| {
+            HUGO_FRONT_MATTER
+                .iter()
+                .any(|name| name.eq_ignore_ascii_case(key))
+        });
+        top.extend(own);
+        extra = reserved;
+    }
     let mut out = String::from("+++\n");
     write_toml_pairs(&mut out, &top)?;
     let extra_name = if layout == Layout::Zola {
@@ -320,6 +332,45 @@ pub(super) fn toml_front_matter(
     out.push_str("+++\n");
     Ok(out)
 }
+
+/// Front matter fields Hugo gives a meaning of its own (its documentation's list; keys are
+/// compared without case, as Hugo does).
+pub const HUGO_FRONT_MATTER: &[&str] = &[
+    "aliases",
+    "build",
+    "cascade",
+    "date",
+    "description",
+    "draft",
+    "expiryDate",
+    "expirydate",
+    "headless",
+    "isCJKLanguage",
+    "keywords",
+    "lastmod",
+    "layout",
+    "linkTitle",
+    "markup",
+    "menu",
+    "menus",
+    "modified",
+    "outputs",
+    "params",
+    "publishDate",
+    "pubdate",
+    "resources",
+    "sitemap",
+    "slug",
+    "summary",
+    "title",
+    "translationKey",
+    "type",
+    "url",
+    "weight",
+    "categories",
+    "tags",
+    "unpublishdate",
+];
 
 fn write_toml_pairs(out: &mut String, pairs: &[(String, toml::Value)]) -> Result<(), ExportError> {
     for (key, value) in pairs {

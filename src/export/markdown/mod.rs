@@ -67,6 +67,7 @@
 
 mod commonmark;
 mod front_matter;
+pub use front_matter::HUGO_FRONT_MATTER;
 mod old_urls;
 
 pub use commonmark::xhtml_to_markdown;
