@@ -2,7 +2,8 @@
 //! exported post's own fields (`source_url`, `author`, whatever the Jekyll front matter held)
 //! reach `.Params` — Hugo before 0.123 does not read a `[params]` table, only top-level keys —
 //! while the names Hugo gives a meaning of its own stay under `[params]`, so a Jekyll `layout`
-//! or `url` does not re-template or move the page.
+//! or `url` does not re-template or move the page. A post Jekyll would not build (exported
+//! with `--include`) is a draft, which Hugo does not build either.
 //!
 //! Without `hugo` the test fails under CI (`CI=true`) and is skipped with a notice elsewhere.
 
@@ -80,6 +81,7 @@ fn hugo_reads_every_field_of_every_exported_post() {
         }
     }
     let mut compared = 0;
+    let mut drafts = 0;
     for archive in archives {
         let temp = tempfile::tempdir().unwrap();
         let site = temp.path().join("site");
@@ -91,6 +93,8 @@ fn hugo_reads_every_field_of_every_exported_post() {
             "markdown",
             "--layout",
             "hugo",
+            "--include",
+            "unpublished,drafts",
             &archive.to_string_lossy(),
             "-o",
             &site.to_string_lossy(),
@@ -146,6 +150,18 @@ fn hugo_reads_every_field_of_every_exported_post() {
             if file.ends_with("_index.md") {
                 continue;
             }
+            // A post Jekyll would not build is a draft: Hugo builds no page for it (rather
+            // than one dated 0001-01-01).
+            let text = std::fs::read_to_string(site.join("content").join(&file)).unwrap();
+            if text.contains("\ndraft = true\n") {
+                assert!(
+                    !read.contains_key(&file),
+                    "{}: Hugo built the draft {file}",
+                    archive.display()
+                );
+                drafts += 1;
+                continue;
+            }
             let params = read
                 .get(&file)
                 .unwrap_or_else(|| panic!("{}: Hugo built no page for {file}", archive.display()));
@@ -169,6 +185,12 @@ fn hugo_reads_every_field_of_every_exported_post() {
             }
         }
     }
-    eprintln!("Hugo read {compared} exported fields, each as written");
+    eprintln!(
+        "Hugo read {compared} exported fields, each as written, and built none of {drafts} drafts"
+    );
+    assert!(
+        drafts >= 2,
+        "the archives hold posts Jekyll would not build"
+    );
     assert!(compared > 50, "only {compared} fields compared");
 }

@@ -290,6 +290,16 @@ pub(super) fn toml_front_matter(
             },
         }
     }
+    // A post Jekyll would not build (unpublished, a draft, a file Jekyll does not read, such
+    // as one with no date at all), exported with `--include`, is a draft for Hugo and Zola
+    // too, rather than a page dated 0001-01-01.
+    let drafted = matches!(
+        post.status,
+        crate::jekyll::Status::Unpublished | crate::jekyll::Status::Draft
+    );
+    if drafted && !top.iter().any(|(key, _)| key == "draft") {
+        top.push(("draft".into(), toml::Value::Boolean(true)));
+    }
     let aliases = old_urls(post, site);
     if !aliases.is_empty() {
         top.push(("aliases".into(), strings(&aliases)));
