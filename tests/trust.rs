@@ -622,23 +622,28 @@ fn a_symlinked_output_directory_is_written_through() {
 // ---------------------------------------------------------------------------------------------
 // 6: volumes are one output
 
-#[test]
-fn volumes_are_replaced_together() {
-    let temp = tempfile::tempdir().unwrap();
-    site(temp.path());
-    let run = run_in(
-        temp.path(),
+/// `convert site --to epub -o BOOK --max-posts-per-volume PER_VOLUME` in `directory`.
+fn book_in_volumes(directory: &Path, book: &str, per_volume: &str) -> Run {
+    run_in(
+        directory,
         &[
             "convert",
             "site",
             "--to",
             "epub",
             "-o",
-            "book.epub",
+            book,
             "--max-posts-per-volume",
-            "1",
+            per_volume,
         ],
-    );
+    )
+}
+
+#[test]
+fn volumes_are_replaced_together() {
+    let temp = tempfile::tempdir().unwrap();
+    site(temp.path());
+    let run = book_in_volumes(temp.path(), "book.epub", "1");
     assert_eq!(run.code, 0, "{}", run.render());
     assert_eq!(
         run.stderr,
@@ -646,19 +651,7 @@ fn volumes_are_replaced_together() {
     );
     // A user's own file that only looks like a volume is not ours: it stays.
     std::fs::write(temp.path().join("book-9.epub"), "my own notes").unwrap();
-    let run = run_in(
-        temp.path(),
-        &[
-            "convert",
-            "site",
-            "--to",
-            "epub",
-            "-o",
-            "book.epub",
-            "--max-posts-per-volume",
-            "3",
-        ],
-    );
+    let run = book_in_volumes(temp.path(), "book.epub", "3");
     assert_eq!(run.code, 0, "{}", run.render());
     assert_eq!(
         run.stderr,
@@ -680,19 +673,7 @@ fn volumes_are_replaced_together() {
     assert!(!temp.path().join("book-1.epub").exists());
     assert!(temp.path().join("book.epub").exists());
 
-    let run = run_in(
-        temp.path(),
-        &[
-            "convert",
-            "site",
-            "--to",
-            "epub",
-            "-o",
-            "b.epub",
-            "--max-posts-per-volume",
-            "0",
-        ],
-    );
+    let run = book_in_volumes(temp.path(), "b.epub", "0");
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr,

@@ -181,34 +181,24 @@ const CLEARLY_BETTER: f64 = 0.1;
 /// language hint's) stands unless the other decoding reads clearly more like Chinese.
 fn second_opinion(first: &'static Encoding, text: String, bytes: &[u8]) -> Text {
     let other = match first.name() {
-        "GBK" | "gb18030" => BIG5,
-        "Big5" => GB18030,
-        _ => {
-            return Text {
-                text,
-                encoding: first,
-                bom: false,
-                invalid: None,
-                rival: None,
+        "GBK" | "gb18030" => Some(BIG5),
+        "Big5" => Some(GB18030),
+        _ => None,
+    };
+    let rival = other.and_then(|other| Some((other, decode_cleanly(other, bytes)?)));
+    let (text, encoding, rival) = match rival {
+        None => (text, first, None),
+        Some((other, other_text)) => {
+            let (first_rate, other_rate) =
+                (common_chinese_rate(&text), common_chinese_rate(&other_text));
+            if other_rate > first_rate + CLEARLY_BETTER {
+                (other_text, other, None)
+            } else if first_rate > other_rate + CLEARLY_BETTER {
+                (text, first, None)
+            } else {
+                (text, first, Some(other))
             }
         }
-    };
-    let Some(other_text) = decode_cleanly(other, bytes) else {
-        return Text {
-            text,
-            encoding: first,
-            bom: false,
-            invalid: None,
-            rival: None,
-        };
-    };
-    let (first_rate, other_rate) = (common_chinese_rate(&text), common_chinese_rate(&other_text));
-    let (text, encoding, rival) = if other_rate > first_rate + CLEARLY_BETTER {
-        (other_text, other, None)
-    } else if first_rate > other_rate + CLEARLY_BETTER {
-        (text, first, None)
-    } else {
-        (text, first, Some(other))
     };
     Text {
         text,
