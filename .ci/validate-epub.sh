@@ -72,7 +72,7 @@ for release in $releases; do
   jar=$(jar_for "$release")
   jars+=("$jar")
   # 4.2.6 prints its version and exits 1 when given no file.
-  versions+=("$( (java "${java_options[@]}" -jar "$jar" --version 2>&1 || true) | sed -n 's/^EPUBCheck v//p' | head -n 1)")
+  versions+=("$( (java "${java_options[@]}" -jar "$jar" --version 2>&1 || true) | sed -n '/^EPUBCheck v/{s/^EPUBCheck v//;p;q;}')")
 done
 
 failed=0
