@@ -18,8 +18,8 @@ mod common;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use common::jekyll::{config_of, copy_site, truthy};
 use common::*;
 
 /// One post as Jekyll or newsbundle sees it.
@@ -28,13 +28,6 @@ struct Seen {
     url: String,
     /// Seconds since the epoch.
     instant: i64,
-}
-
-fn jekyll_installed() -> bool {
-    Command::new("jekyll")
-        .arg("--version")
-        .output()
-        .is_ok_and(|output| output.status.success())
 }
 
 /// The sites to compare: every fixture site, then every corpus archive that exists.
@@ -55,116 +48,6 @@ fn sites() -> Vec<PathBuf> {
         sites.extend(found);
     }
     sites
-}
-
-/// Copy what decides URLs, dates and publication: `_config.yml` and the files of `_posts` and
-/// `_drafts` folders, at the same relative paths.
-fn copy_site(site: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(site) {
-        let entry = entry.expect("the site can be walked");
-        let relative = entry.path().strip_prefix(site).expect("below the site");
-        let wanted = relative == Path::new("_config.yml")
-            || relative
-                .components()
-                .any(|part| matches!(part.as_os_str().to_str(), Some("_posts" | "_drafts")));
-        if !entry.file_type().is_file() || !wanted {
-            continue;
-        }
-        let target = to.join(relative);
-        fs::create_dir_all(target.parent().expect("a parent")).expect("a folder can be made");
-        fs::copy(entry.path(), &target).expect("a file can be copied");
-    }
-}
-
-/// The site's `_config.yml` as YAML (an empty mapping without one).
-fn config_of(site: &Path) -> serde_yaml::Mapping {
-    fs::read_to_string(site.join("_config.yml"))
-        .ok()
-        .and_then(|text| serde_yaml::from_str(&text).ok())
-        .unwrap_or_default()
-}
-
-/// Ruby's truth for a setting: anything but absent, `false` and null.
-fn truthy(config: &serde_yaml::Mapping, key: &str) -> bool {
-    !matches!(
-        config.get(key),
-        None | Some(serde_yaml::Value::Null) | Some(serde_yaml::Value::Bool(false))
-    )
-}
-
-/// Build `site` (a temporary copy) with Jekyll; the posts it built, by relative path.
-fn jekyll_build(site: &Path, config: &serde_yaml::Mapping) -> BTreeMap<String, Seen> {
-    fs::create_dir_all(site.join("_layouts")).expect("a folder can be made");
-    write(site, "_layouts/default.html", "{{ content }}\n");
-    write(
-        site,
-        "newsbundle-oracle.txt",
-        "---\nlayout: null\nrender_with_liquid: true\npermalink: /newsbundle-oracle.txt\n---\n\
-         {% for post in site.posts %}{{ post.relative_path }}\t{{ post.url }}\t\
-         {{ post.date | date: \"%s\" }}\n{% endfor %}",
-    );
-    // The site's own defaults, then one that turns Liquid off in posts (the weakest scope, so
-    // it changes nothing else). JSON is YAML.
-    let mut defaults = match config.get("defaults") {
-        Some(serde_yaml::Value::Sequence(sets)) => serde_json::to_value(sets).unwrap_or_default(),
-        _ => serde_json::Value::Array(Vec::new()),
-    };
-    if let serde_json::Value::Array(sets) = &mut defaults {
-        sets.push(serde_json::json!({
-            "scope": { "path": "" },
-            "values": { "render_with_liquid": false }
-        }));
-    }
-    let overrides = serde_json::json!({
-        "theme": false,
-        "plugins": [],
-        "gems": [],
-        "defaults": defaults,
-    });
-    write(site, "_newsbundle-oracle.yml", &overrides.to_string());
-    let config_files = if site.join("_config.yml").exists() {
-        "_config.yml,_newsbundle-oracle.yml"
-    } else {
-        "_newsbundle-oracle.yml"
-    };
-    let output = Command::new("jekyll")
-        .args([
-            "build",
-            "--quiet",
-            "--config",
-            config_files,
-            "--destination",
-        ])
-        .arg(site.join("_site"))
-        .current_dir(site)
-        .env("TZ", "UTC")
-        .output()
-        .expect("jekyll runs");
-    assert!(
-        output.status.success(),
-        "jekyll build failed in {}:\n{}{}",
-        site.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let listing = fs::read_to_string(site.join("_site/newsbundle-oracle.txt"))
-        .expect("jekyll wrote the listing page");
-    listing
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| {
-            let fields: Vec<&str> = line.split('\t').collect();
-            assert_eq!(fields.len(), 3, "a listing line: {line:?}");
-            let instant = fields[2].trim().parse().expect("seconds since the epoch");
-            (
-                fields[0].to_owned(),
-                Seen {
-                    url: fields[1].to_owned(),
-                    instant,
-                },
-            )
-        })
-        .collect()
 }
 
 /// What newsbundle says Jekyll builds, by relative path.
@@ -210,7 +93,7 @@ fn newsbundle_model(site: &Path, show_drafts: bool) -> BTreeMap<String, Seen> {
 
 #[test]
 fn newsbundle_agrees_with_jekyll_on_every_post() {
-    if !jekyll_installed() {
+    if !common::jekyll::installed() {
         let message = "jekyll is not installed: the oracle test needs it \
                        (install it with `apt-get install -y jekyll`; .ci/run does)";
         if std::env::var("CI").is_ok_and(|value| value == "true") {
@@ -233,7 +116,16 @@ fn newsbundle_agrees_with_jekyll_on_every_post() {
         copy_site(site, &copy);
         let config = config_of(&copy);
         let model = newsbundle_model(&copy, truthy(&config, "show_drafts"));
-        let jekyll = jekyll_build(&copy, &config);
+        let jekyll: BTreeMap<String, Seen> = common::jekyll::build(&copy, &config)
+            .into_iter()
+            .map(|(path, post)| {
+                let seen = Seen {
+                    url: post.url,
+                    instant: post.instant,
+                };
+                (path, seen)
+            })
+            .collect();
         let name = site.file_name().unwrap_or_default().to_string_lossy();
         for (path, seen) in &jekyll {
             match model.get(path) {

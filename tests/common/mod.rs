@@ -8,6 +8,8 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
+pub mod jekyll;
+
 pub const ARCHIVE: &str = "fixtures/archive";
 /// A post of the example archive with no problem at all.
 pub const CLEAN_POST: &str = "fixtures/archive/_posts/2022-03-29-202203291354280001.md";
