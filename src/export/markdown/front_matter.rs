@@ -20,6 +20,9 @@ pub(super) struct Facts<'a> {
     /// The block as text, when the parser refused it.
     broken_block: Option<&'a str>,
     source_url: Option<&'a str>,
+    /// Jekyll layout: the post's old URL, written as its `permalink` because the exported
+    /// site's settings would give it another one.
+    pub(super) permalink: Option<String>,
 }
 
 /// How the date is written.
@@ -93,6 +96,7 @@ impl<'a> Facts<'a> {
             date,
             broken_block,
             source_url,
+            permalink: None,
         }
     }
 }
@@ -170,8 +174,16 @@ pub(super) fn yaml_front_matter(post: &ExportPost, facts: &Facts<'_>) -> String 
                 let published = Value::Bool(front_matter.published.unwrap_or(true));
                 yaml::write_entry(&mut out, "published", &published, false);
             }
+            "permalink" if facts.permalink.is_some() => {
+                let permalink = Value::String(facts.permalink.clone().unwrap_or_default());
+                yaml::write_entry(&mut out, "permalink", &permalink, false);
+            }
             key => yaml::write_entry(&mut out, key, &entry.value, written_plain(entry, text)),
         }
+    }
+    if let Some(permalink) = facts.permalink.as_ref().filter(|_| !taken("permalink")) {
+        let permalink = Value::String(permalink.clone());
+        yaml::write_entry(&mut out, "permalink", &permalink, false);
     }
     if let Some(block) = facts.broken_block {
         let key = free_key(ORIGINAL_FRONT_MATTER_KEY, &taken);
