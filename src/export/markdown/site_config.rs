@@ -270,8 +270,8 @@ mod tests {
              \x20 - scope: {path: _pages}\n    values: {permalink: /x/}\n",
         );
         let text = jekyll_config(Some(&site), None);
-        assert!(!text.contains("theme"), "{text}");
-        assert!(!text.contains("layout"), "{text}");
+        assert!(!text.contains("theme:"), "{text}");
+        assert!(!text.contains("layout:"), "{text}");
         assert!(!text.contains("_pages"), "{text}");
         for line in [
             "title: News",
