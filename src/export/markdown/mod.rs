@@ -67,6 +67,7 @@
 
 mod commonmark;
 mod front_matter;
+mod liquid;
 pub use front_matter::HUGO_FRONT_MATTER;
 mod old_urls;
 mod site_config;
@@ -320,8 +321,8 @@ fn post_text(
         }
     }
     let mut body = xhtml_to_markdown(post.body.xhtml());
-    if layout == Layout::Jekyll && (body.contains("{{") || body.contains("{%")) {
-        body = format!("{{% raw %}}\n{body}\n{{% endraw %}}");
+    if layout == Layout::Jekyll {
+        body = liquid::protect_liquid(&body);
     }
     let mut text = match layout {
         Layout::Jekyll => yaml_front_matter(post, &facts),
