@@ -151,6 +151,10 @@ pub(super) fn yaml_front_matter(post: &ExportPost, facts: &Facts<'_>) -> String 
                     yaml::write_entry(&mut out, "title", &title, false);
                     let key = free_key(ORIGINAL_TITLE_KEY, &taken);
                     yaml::write_entry(&mut out, &key, &entry.value, false);
+                } else if matches!(&entry.value, Value::String(raw) if raw.trim() != post.title) {
+                    // Its character references, as the characters every export writes.
+                    let title = Value::String(post.title.clone());
+                    yaml::write_entry(&mut out, "title", &title, false);
                 } else {
                     yaml::write_entry(&mut out, "title", &entry.value, written_plain(entry, text));
                 }
@@ -303,12 +307,13 @@ pub(super) fn toml_front_matter(
         }
     }
     // A post Jekyll would not build (unpublished, a draft, a file Jekyll does not read, such
-    // as one with no date at all), exported with `--include`, is a draft for Hugo and Zola
-    // too, rather than a page dated 0001-01-01.
-    let drafted = matches!(
-        post.status,
-        crate::jekyll::Status::Unpublished | crate::jekyll::Status::Draft
-    );
+    // as one with no date at all), exported with `--include`, and any post without a date (a
+    // loose file), is a draft for Hugo and Zola too, rather than a page dated 0001-01-01.
+    let drafted = post.date.is_none()
+        || matches!(
+            post.status,
+            crate::jekyll::Status::Unpublished | crate::jekyll::Status::Draft
+        );
     if drafted && !top.iter().any(|(key, _)| key == "draft") {
         top.push(("draft".into(), toml::Value::Boolean(true)));
     }
