@@ -41,9 +41,16 @@ impl Post {
         &self.source.text[self.body_span.clone()]
     }
 
-    /// The title, or else the file name's slug, as Jekyll does.
+    /// The title, or else the file name's slug, as Jekyll does; its HTML character references
+    /// (`&amp;`, `&nbsp;`, `&#8217;`), which a browser would show as characters, as those
+    /// characters: every export writes this title, none decodes it again.
     pub fn display_title(&self) -> String {
-        match self.front_matter.title.as_deref().map(str::trim) {
+        let title = self
+            .front_matter
+            .title
+            .as_deref()
+            .map(|title| html_escape::decode_html_entities(title.trim()));
+        match title.as_deref().map(str::trim) {
             Some(title) if !title.is_empty() => title.to_owned(),
             _ => self
                 .file_name
@@ -168,6 +175,16 @@ pub fn parse(path: &str, source: Decoded) -> Post {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_show_characters_not_references() {
+        let text = "---\ntitle: \"&nbsp;Tom &amp; Jerry&#8217;s &lt;b&gt; day\"\n---\nBody\n";
+        let post = parse(
+            "site/_posts/2022-01-01-a.md",
+            crate::source::decode(text.as_bytes(), None),
+        );
+        assert_eq!(post.display_title(), "Tom & Jerry\u{2019}s <b> day");
+    }
 
     #[test]
     fn file_names() {

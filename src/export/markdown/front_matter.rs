@@ -20,6 +20,9 @@ pub(super) struct Facts<'a> {
     /// The block as text, when the parser refused it.
     broken_block: Option<&'a str>,
     source_url: Option<&'a str>,
+    /// Jekyll layout: the post's old URL, written as its `permalink` because the exported
+    /// site's settings would give it another one.
+    pub(super) permalink: Option<String>,
 }
 
 /// How the date is written.
@@ -93,6 +96,7 @@ impl<'a> Facts<'a> {
             date,
             broken_block,
             source_url,
+            permalink: None,
         }
     }
 }
@@ -147,6 +151,10 @@ pub(super) fn yaml_front_matter(post: &ExportPost, facts: &Facts<'_>) -> String 
                     yaml::write_entry(&mut out, "title", &title, false);
                     let key = free_key(ORIGINAL_TITLE_KEY, &taken);
                     yaml::write_entry(&mut out, &key, &entry.value, false);
+                } else if matches!(&entry.value, Value::String(raw) if raw.trim() != post.title) {
+                    // Its character references, as the characters every export writes.
+                    let title = Value::String(post.title.clone());
+                    yaml::write_entry(&mut out, "title", &title, false);
                 } else {
                     yaml::write_entry(&mut out, "title", &entry.value, written_plain(entry, text));
                 }
@@ -170,8 +178,16 @@ pub(super) fn yaml_front_matter(post: &ExportPost, facts: &Facts<'_>) -> String 
                 let published = Value::Bool(front_matter.published.unwrap_or(true));
                 yaml::write_entry(&mut out, "published", &published, false);
             }
+            "permalink" if facts.permalink.is_some() => {
+                let permalink = Value::String(facts.permalink.clone().unwrap_or_default());
+                yaml::write_entry(&mut out, "permalink", &permalink, false);
+            }
             key => yaml::write_entry(&mut out, key, &entry.value, written_plain(entry, text)),
         }
+    }
+    if let Some(permalink) = facts.permalink.as_ref().filter(|_| !taken("permalink")) {
+        let permalink = Value::String(permalink.clone());
+        yaml::write_entry(&mut out, "permalink", &permalink, false);
     }
     if let Some(block) = facts.broken_block {
         let key = free_key(ORIGINAL_FRONT_MATTER_KEY, &taken);
@@ -291,12 +307,13 @@ pub(super) fn toml_front_matter(
         }
     }
     // A post Jekyll would not build (unpublished, a draft, a file Jekyll does not read, such
-    // as one with no date at all), exported with `--include`, is a draft for Hugo and Zola
-    // too, rather than a page dated 0001-01-01.
-    let drafted = matches!(
-        post.status,
-        crate::jekyll::Status::Unpublished | crate::jekyll::Status::Draft
-    );
+    // as one with no date at all), exported with `--include`, and any post without a date (a
+    // loose file), is a draft for Hugo and Zola too, rather than a page dated 0001-01-01.
+    let drafted = post.date.is_none()
+        || matches!(
+            post.status,
+            crate::jekyll::Status::Unpublished | crate::jekyll::Status::Draft
+        );
     if drafted && !top.iter().any(|(key, _)| key == "draft") {
         top.push(("draft".into(), toml::Value::Boolean(true)));
     }

@@ -67,8 +67,11 @@
 
 mod commonmark;
 mod front_matter;
+mod liquid;
 pub use front_matter::HUGO_FRONT_MATTER;
 mod old_urls;
+mod site_config;
+pub use site_config::config_file_name;
 
 pub use commonmark::xhtml_to_markdown;
 
@@ -115,9 +118,19 @@ impl Exporter for MarkdownExporter {
             }
             _ => {}
         }
+        let config = site_config::site_config(export, context.options, layout)?;
+        // The exported site as Jekyll will read it, to tell which posts keep their URL.
+        let target = (layout == Layout::Jekyll).then(|| Target {
+            site: Site::from_config(
+                PathBuf::from(TARGET_ROOT),
+                format!("{TARGET_ROOT}/_config.yml"),
+                config.clone(),
+            ),
+            now: context.options.timestamp.to_utc(),
+        });
         for (index, (post, name)) in export.posts.iter().zip(&names).enumerate() {
             let site = post.site.and_then(|site| export.sites.get(site));
-            let text = post_text(post, site, layout)?;
+            let text = post_text(post, site, layout, name, target.as_ref())?;
             let file = write(context.destination, name, &text, &mut directories)?;
             written.placements.push(Placement {
                 post: index,
@@ -126,6 +139,12 @@ impl Exporter for MarkdownExporter {
             });
             written.files.push(file);
         }
+        written.files.push(write(
+            context.destination,
+            config_file_name(layout),
+            &config,
+            &mut directories,
+        )?);
         if layout == Layout::Zola {
             let title = context
                 .options
@@ -268,16 +287,42 @@ fn clean_slug(slug: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // One post
 
-/// The whole file for one post: front matter, a blank line, the body.
+/// The exported Jekyll site, as the `jekyll` model reads it.
+struct Target {
+    site: Site,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+/// Where the exported tree stands for the `jekyll` model (a name, never a real folder).
+const TARGET_ROOT: &str = "newsbundle-export";
+
+/// The URL Jekyll gives the exported post `text`, written at `name` in the exported site.
+fn target_url(text: &str, name: &str, target: &Target) -> Option<String> {
+    let path = format!("{TARGET_ROOT}/{name}");
+    let post = crate::parse::parse(&path, crate::source::decode(text.as_bytes(), None));
+    crate::jekyll::document(&post, Some(&target.site), target.now).url
+}
+
+/// The whole file for one post: front matter, a blank line, the body. In the Jekyll layout,
+/// a post the exported site's settings would give another URL than it had gets its old URL
+/// as its `permalink` (with `name`, its path in the tree, and `target`, the exported site).
 fn post_text(
     post: &ExportPost,
     site: Option<&Site>,
     layout: Layout,
+    name: &str,
+    target: Option<&Target>,
 ) -> Result<String, ExportError> {
-    let facts = Facts::of(post, site);
+    let mut facts = Facts::of(post, site);
+    if let (Some(target), Some(old)) = (target, post.url.as_deref()) {
+        let front_matter = yaml_front_matter(post, &facts);
+        if target_url(&front_matter, name, target).as_deref() != Some(old) {
+            facts.permalink = Some(old.to_owned());
+        }
+    }
     let mut body = xhtml_to_markdown(post.body.xhtml());
-    if layout == Layout::Jekyll && (body.contains("{{") || body.contains("{%")) {
-        body = format!("{{% raw %}}\n{body}\n{{% endraw %}}");
+    if layout == Layout::Jekyll {
+        body = liquid::protect_liquid(&body);
     }
     let mut text = match layout {
         Layout::Jekyll => yaml_front_matter(post, &facts),
