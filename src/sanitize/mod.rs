@@ -123,6 +123,7 @@ pub struct CleanBody {
     navigation: Vec<Link>,
     constructs: Vec<Construct>,
     unclosed: Vec<(String, Range<usize>)>,
+    excerpt_end: Option<usize>,
 }
 
 impl CleanBody {
@@ -169,6 +170,15 @@ impl CleanBody {
         &self.unclosed
     }
 
+    /// Where the excerpt ends, as a byte offset into [`xhtml`](Self::xhtml) between two
+    /// top-level elements: an excerpt marker stood there (`<!--more-->`, or the site's or the
+    /// post's `excerpt_separator` written as an HTML comment). A marker inside an element
+    /// counts after that top-level element; one in code is code, not a marker. `None` without
+    /// a marker, or when it stands first or last.
+    pub fn excerpt_end(&self) -> Option<usize> {
+        self.excerpt_end
+    }
+
     /// A complete XHTML document holding the body, for reading or for an XML parser.
     pub fn to_document(&self, title: &str, language: Option<&str>) -> String {
         // The title on one line: its control characters, line breaks included, are dropped.
@@ -195,6 +205,25 @@ fn preprocess(post: &Post, site: Option<&Site>, policy: &Policy) -> template::Pr
         FrontMatterFormat::Toml => template::literal(post.body()),
         FrontMatterFormat::Yaml => template::strip(post.body(), site, policy.templates()),
     }
+}
+
+/// The texts of the HTML comments that mark where a post's excerpt ends: `more` (Hugo's and
+/// WordPress's `<!--more-->`, Zola's `<!-- more -->`), and the post's or else the site's
+/// `excerpt_separator` when it is an HTML comment. Other separators are text and stay text.
+fn excerpt_markers(post: &Post, site: Option<&Site>) -> Vec<String> {
+    let mut markers = vec!["more".to_owned()];
+    let separator = match post.front_matter.entry("excerpt_separator") {
+        Some(entry) => entry.value.as_str(),
+        None => site.and_then(|site| site.excerpt_separator.as_deref()),
+    };
+    let comment = separator
+        .map(str::trim)
+        .and_then(|separator| separator.strip_prefix("<!--"))
+        .and_then(|separator| separator.strip_suffix("-->"))
+        .map(str::trim)
+        .filter(|text| !text.is_empty() && !text.eq_ignore_ascii_case("more"));
+    markers.extend(comment.map(str::to_owned));
+    markers
 }
 
 /// Sanitize the body of `post` under `policy`. Never fails.
@@ -285,7 +314,12 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
 
     let rendered = markdown::render(content);
     let locate = |html_offset: usize| to_file(rendered.map.map(html_offset));
-    let rewritten = rewrite::rewrite(&rendered.html, &locate, policy);
+    let rewritten = rewrite::rewrite(
+        &rendered.html,
+        &locate,
+        policy,
+        &excerpt_markers(post, site),
+    );
     let built = tree::build(&rewritten.html, policy, base);
     // An attribute stripped from an element that was then dropped whole (or from anything
     // inside it) went with the element: the element's removal says it all.
@@ -299,8 +333,15 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
     removals.extend(built.removals);
     removals.sort_by_key(|removal| removal.span.start);
 
+    let xhtml = built.xhtml.trim();
+    let leading = built.xhtml.len() - built.xhtml.trim_start().len();
+    let excerpt_end = built
+        .excerpt_end
+        .map(|end| end.saturating_sub(leading).min(xhtml.len()))
+        .filter(|end| *end > 0 && !xhtml[*end..].trim().is_empty());
     CleanBody {
-        xhtml: built.xhtml.trim().to_owned(),
+        xhtml: xhtml.to_owned(),
+        excerpt_end,
         text: built.text,
         links: built.links,
         images: built.images,

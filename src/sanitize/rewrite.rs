@@ -1,7 +1,8 @@
 //! The streaming pass, with lol_html: for every element, note where it is in the file, strip
 //! the attributes the policy does not allow (recording event handlers, inline styles and
 //! attributes on the wrong element), mark hidden, dangerous and deprecated elements for the tree
-//! pass, turn `<span href>` into a link, drop comments, and notice elements never closed.
+//! pass, turn `<span href>` into a link, drop comments (but excerpt markers such as
+//! `<!--more-->`), and notice elements never closed.
 //!
 //! This pass never removes an element: lol_html builds no tree, and `remove()` on an element
 //! whose end tag is implied would eat its parent's end tag. Elements are *marked* with private
@@ -16,7 +17,8 @@ use std::ops::Range;
 use std::rc::Rc;
 
 use lol_html::html_content::Element;
-use lol_html::{comments, element};
+use lol_html::html_content::{Comment, ContentType};
+use lol_html::{comments, doc_comments, element};
 
 use super::policy::{Policy, ALWAYS_REMOVED};
 use super::{Removal, RemovalReason};
@@ -58,6 +60,10 @@ const OPTIONAL_END_TAG: &[&str] = &[
 /// Elements whose end tag is required, in start order: name, span, and whether it was closed.
 type OpenElements = Rc<RefCell<Vec<(String, Range<usize>, bool)>>>;
 
+/// The text of the comment that stands for an excerpt marker between the passes; the tree pass
+/// records where it is and writes nothing for it.
+pub const EXCERPT_COMMENT: &str = "newsbundle-excerpt";
+
 pub struct Rewritten {
     pub html: String,
     pub removals: Vec<Removal>,
@@ -65,8 +71,29 @@ pub struct Rewritten {
     pub unclosed: Vec<(String, Range<usize>)>,
 }
 
+/// An excerpt marker becomes [`EXCERPT_COMMENT`]; any other comment goes.
+fn handle_comment(comment: &mut Comment<'_>, excerpt_markers: &[String]) {
+    let text = comment.text();
+    let marker = excerpt_markers
+        .iter()
+        .any(|marker| marker.eq_ignore_ascii_case(text.trim()));
+    if marker {
+        comment.replace(&format!("<!--{EXCERPT_COMMENT}-->"), ContentType::Html);
+    } else {
+        comment.remove();
+    }
+}
+
 /// Rewrite `html`; `locate` turns a position in `html` into a position in the file.
-pub fn rewrite(html: &str, locate: &dyn Fn(usize) -> usize, policy: &Policy) -> Rewritten {
+///
+/// A comment whose text is one of `excerpt_markers` (trimmed, any case: `more` for
+/// `<!--more-->`) is kept, as [`EXCERPT_COMMENT`]; every other comment goes.
+pub fn rewrite(
+    html: &str,
+    locate: &dyn Fn(usize) -> usize,
+    policy: &Policy,
+    excerpt_markers: &[String],
+) -> Rewritten {
     let removals = RefCell::new(Vec::new());
     let open: OpenElements = Rc::new(RefCell::new(Vec::new()));
     let mut output = Vec::with_capacity(html.len() + html.len() / 8);
@@ -78,10 +105,15 @@ pub fn rewrite(html: &str, locate: &dyn Fn(usize) -> usize, policy: &Policy) -> 
                     Ok(())
                 }),
                 comments!("*", |comment| {
-                    comment.remove();
+                    handle_comment(comment, excerpt_markers);
                     Ok(())
                 }),
             ],
+            // Comments outside any element (an HTML block of its own, as `<!--more-->` is).
+            document_content_handlers: vec![doc_comments!(|comment| {
+                handle_comment(comment, excerpt_markers);
+                Ok(())
+            })],
             ..lol_html::Settings::new()
         };
         // Collected as bytes and checked as UTF-8 once, rather than chunk by chunk.

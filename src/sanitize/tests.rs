@@ -186,3 +186,49 @@ fn a_link_inside_a_link_is_unwrapped() {
     );
     assert_eq!(body.links().len(), 1);
 }
+
+/// The clean body and where its excerpt ends, for a post with `front_matter` and `body`.
+fn excerpt_of(front_matter: &str, body: &str, site: Option<&Site>) -> (String, Option<String>) {
+    let text = format!("---\n{front_matter}---\n{body}");
+    let post = crate::parse::parse(
+        "site/_posts/2020-01-01-a.md",
+        crate::source::decode(text.as_bytes(), None),
+    );
+    let clean = sanitize(&post, site, &Policy::default());
+    let head = clean
+        .excerpt_end()
+        .map(|end| clean.xhtml()[..end].trim().to_owned());
+    (clean.xhtml().to_owned(), head)
+}
+
+#[test]
+fn excerpt_markers_are_kept_as_a_position_between_blocks() {
+    let (xhtml, head) = excerpt_of("", "One.\n\n<!--more-->\n\nTwo.\n", None);
+    assert_eq!(xhtml, "<p>One.</p>\n\n<p>Two.</p>");
+    assert_eq!(head.as_deref(), Some("<p>One.</p>"));
+    // Zola's spelling; inside a paragraph it counts after the paragraph.
+    let (_, head) = excerpt_of("", "One <!-- more --> and on.\n\nTwo.\n", None);
+    assert_eq!(head.as_deref(), Some("<p>One  and on.</p>"));
+    // In code it is code; first or last it marks nothing.
+    let (xhtml, head) = excerpt_of("", "`<!--more-->`\n\n    <!--more-->\n\nTwo.\n", None);
+    assert!(xhtml.contains("&lt;!--more--&gt;"), "{xhtml}");
+    assert_eq!(head, None);
+    assert_eq!(excerpt_of("", "One.\n\n<!--more-->\n", None).1, None);
+    // The site's or the post's `excerpt_separator`, when it is a comment.
+    let site = Site::from_config(
+        "site".into(),
+        "site/_config.yml".into(),
+        "excerpt_separator: <!-- cut -->\n".into(),
+    );
+    let body = "One.\n\n<!--cut-->\n\nTwo.\n";
+    assert_eq!(
+        excerpt_of("", body, Some(&site)).1.as_deref(),
+        Some("<p>One.</p>")
+    );
+    assert_eq!(excerpt_of("", body, None).1, None);
+    let own = "excerpt_separator: \"<!--cut-->\"\n";
+    assert_eq!(
+        excerpt_of(own, body, None).1.as_deref(),
+        Some("<p>One.</p>")
+    );
+}

@@ -12,7 +12,7 @@ use ego_tree::NodeRef;
 use scraper::{Html, Node};
 
 use super::policy::{Policy, URL_ATTRIBUTES};
-use super::rewrite::{AT, DROP, RENAME, UNWRAP};
+use super::rewrite::{AT, DROP, EXCERPT_COMMENT, RENAME, UNWRAP};
 use super::url::{self, UrlVerdict};
 use super::xml::{push_escaped, Escape, VOID_ELEMENTS};
 use super::{Image, Link, LinkProblem, Removal, RemovalReason};
@@ -60,6 +60,9 @@ pub struct Built {
     /// Where the elements dropped with their content start, and every element inside them:
     /// what the streaming pass stripped from those went with them.
     pub dropped: Vec<usize>,
+    /// Where in `xhtml` the excerpt ends: the first excerpt marker, moved to the end of the
+    /// top-level element it stood in (so never inside code or a paragraph).
+    pub excerpt_end: Option<usize>,
 }
 
 /// A step of [`Walker::walk`]: a node to write, or an element to finish.
@@ -96,6 +99,11 @@ struct Walker<'p> {
     /// How many kept links the walk is inside: a link in a link is unwrapped (XHTML forbids
     /// it; `<span href>` around a real link, as news sites write, would make one).
     link_depth: usize,
+    /// How many kept elements the walk is inside.
+    depth: usize,
+    excerpt_end: Option<usize>,
+    /// An excerpt marker was met inside an element: the excerpt ends after it.
+    excerpt_pending: bool,
 }
 
 pub fn build(html: &str, policy: &Policy, fallback_at: usize) -> Built {
@@ -110,6 +118,9 @@ pub fn build(html: &str, policy: &Policy, fallback_at: usize) -> Built {
         removals: Vec::new(),
         dropped: Vec::new(),
         link_depth: 0,
+        depth: 0,
+        excerpt_end: None,
+        excerpt_pending: false,
     };
     // The fragment's root holds an <html> element that holds the content.
     for child in document.tree.root().children() {
@@ -130,6 +141,7 @@ pub fn build(html: &str, policy: &Policy, fallback_at: usize) -> Built {
         images: walker.images,
         removals: walker.removals,
         dropped: walker.dropped,
+        excerpt_end: walker.excerpt_end,
     }
 }
 
@@ -161,10 +173,30 @@ impl Walker<'_> {
                             stack.extend(node.children().rev().map(Step::Enter));
                         }
                     }
-                    // Comments, doctypes and processing instructions are not content.
+                    // The first excerpt marker: here, or after the element it stands in.
+                    Node::Comment(comment)
+                        if comment.trim() == EXCERPT_COMMENT && self.excerpt_end.is_none() =>
+                    {
+                        if self.depth == 0 {
+                            self.excerpt_end = Some(self.out.len());
+                        } else {
+                            self.excerpt_pending = true;
+                        }
+                    }
+                    // Other comments, doctypes and processing instructions are not content.
                     _ => {}
                 },
-                Step::Close(close) => self.close(close),
+                Step::Close(close) => {
+                    let kept = matches!(close, Close::Kept { .. });
+                    self.close(close);
+                    if kept {
+                        self.depth -= 1;
+                        if self.depth == 0 && self.excerpt_pending {
+                            self.excerpt_pending = false;
+                            self.excerpt_end = Some(self.out.len());
+                        }
+                    }
+                }
             }
         }
     }
@@ -329,6 +361,7 @@ impl Walker<'_> {
         if name == "a" {
             self.link_depth += 1;
         }
+        self.depth += 1;
         Some(Close::Kept {
             name,
             span,

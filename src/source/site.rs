@@ -1,6 +1,6 @@
 //! A Jekyll site: the directory holding `_config.yml`, and the settings newsbundle uses from
 //! it (`timezone`, `url`, `baseurl`, `permalink`, `lang`, `title`, `future`, `unpublished`,
-//! `show_drafts`, the posts collection's `permalink`, `defaults`). What they mean for a post is
+//! `show_drafts`, `excerpt_separator`, the posts collection's `permalink`, `defaults`). What they mean for a post is
 //! `jekyll`'s to say.
 //!
 //! Reading `_config.yml` never fails: a broken one gives a site with what could be read, and
@@ -30,6 +30,8 @@ pub struct Site {
     pub author: Option<String>,
     /// `description`.
     pub description: Option<String>,
+    /// `excerpt_separator`, as written (not trimmed: Jekyll's default is `"\n\n"`).
+    pub excerpt_separator: Option<String>,
     /// The collections (other than posts) that Jekyll writes out, `output: true` under
     /// `collections`: their documents are not read here, so what lies under `/NAME/` is unknown.
     pub output_collections: Vec<String>,
@@ -138,6 +140,10 @@ impl Site {
             let (Some(key), Some(text)) = (key.as_str(), value.to_scalar_string()) else {
                 continue;
             };
+            if key == "excerpt_separator" {
+                site.excerpt_separator = Some(text);
+                continue;
+            }
             let text = text.trim().to_owned();
             match key {
                 "timezone" => match text.parse::<chrono_tz::Tz>() {

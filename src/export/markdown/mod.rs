@@ -73,7 +73,7 @@ mod old_urls;
 mod site_config;
 pub use site_config::config_file_name;
 
-pub use commonmark::xhtml_to_markdown;
+pub use commonmark::{xhtml_to_markdown, xhtml_to_markdown_with_excerpt};
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -320,7 +320,9 @@ fn post_text(
             facts.permalink = Some(old.to_owned());
         }
     }
-    let mut body = xhtml_to_markdown(post.body.xhtml());
+    let marker = excerpt_marker(post, site, layout);
+    let mut body =
+        xhtml_to_markdown_with_excerpt(post.body.xhtml(), post.body.excerpt_end(), &marker);
     if layout == Layout::Jekyll {
         body = liquid::protect_liquid(&body);
     }
@@ -334,6 +336,27 @@ fn post_text(
         text.push('\n');
     }
     Ok(text)
+}
+
+/// The excerpt marker of `layout`: Hugo's `<!--more-->`, Zola's `<!-- more -->`, and for
+/// Jekyll the post's or site's `excerpt_separator` when it is an HTML comment (the exported
+/// `_config.yml` keeps the site's), else `<!--more-->`, a comment Jekyll shows as nothing.
+fn excerpt_marker(post: &ExportPost, site: Option<&Site>, layout: Layout) -> String {
+    match layout {
+        Layout::Hugo => "<!--more-->".to_owned(),
+        Layout::Zola => "<!-- more -->".to_owned(),
+        Layout::Jekyll => {
+            let separator = match post.post.front_matter.entry("excerpt_separator") {
+                Some(entry) => entry.value.as_str(),
+                None => site.and_then(|site| site.excerpt_separator.as_deref()),
+            };
+            separator
+                .map(str::trim)
+                .filter(|separator| separator.starts_with("<!--") && separator.ends_with("-->"))
+                .unwrap_or("<!--more-->")
+                .to_owned()
+        }
+    }
 }
 
 #[cfg(test)]

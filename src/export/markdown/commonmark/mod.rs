@@ -42,6 +42,38 @@ const MAX_INLINE_DEPTH: usize = 64;
 /// - When the last line could be taken for a source or navigation line (a bare link), an HTML
 ///   comment ends the body, so that newsbundle does not cut it off when reading it back.
 pub fn xhtml_to_markdown(xhtml: &str) -> String {
+    let mut markdown = blocks_markdown(xhtml);
+    if crate::sanitize::ends_like_a_trailer(&markdown) {
+        markdown.push_str("\n\n<!-- end -->");
+    }
+    markdown
+}
+
+/// [`xhtml_to_markdown`], with `marker` (an excerpt marker: `<!--more-->`) as a block of its
+/// own where the excerpt ends: `excerpt_end`, an offset into `xhtml` between two top-level
+/// elements ([`CleanBody::excerpt_end`](crate::sanitize::CleanBody::excerpt_end)). Each side
+/// is converted on its own, so the marker is never inside code or a paragraph.
+pub fn xhtml_to_markdown_with_excerpt(
+    xhtml: &str,
+    excerpt_end: Option<usize>,
+    marker: &str,
+) -> String {
+    let Some((head, tail)) = excerpt_end
+        .filter(|end| xhtml.is_char_boundary(*end))
+        .map(|end| xhtml.split_at(end))
+    else {
+        return xhtml_to_markdown(xhtml);
+    };
+    let head = blocks_markdown(head);
+    let tail = xhtml_to_markdown(tail);
+    if head.is_empty() || tail.is_empty() {
+        return xhtml_to_markdown(xhtml);
+    }
+    format!("{head}\n\n{marker}\n\n{tail}")
+}
+
+/// The blocks of an XHTML fragment, without the guard against a trailer-like last line.
+fn blocks_markdown(xhtml: &str) -> String {
     // html5ever (as the sanitizer uses it) rather than an XML parser: it builds the tree
     // without recursing, so 10,000 nested elements fit in a worker thread's stack.
     let document = Html::parse_fragment(xhtml);
@@ -52,11 +84,7 @@ pub fn xhtml_to_markdown(xhtml: &str) -> String {
         .find(|child| name(*child) == "html")
         .unwrap_or_else(|| document.tree.root());
     let blocks = BlockWriter.blocks(root, 0);
-    let mut markdown = join_blocks(&blocks, false);
-    if crate::sanitize::ends_like_a_trailer(&markdown) {
-        markdown.push_str("\n\n<!-- end -->");
-    }
-    markdown
+    join_blocks(&blocks, false)
 }
 
 #[derive(Clone, Debug, PartialEq)]
