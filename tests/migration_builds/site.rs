@@ -192,12 +192,13 @@ pub fn shown(file: &Path) -> Shown {
     }
 }
 
-/// `x` of a `class` attribute holding `language-x`.
+/// `x` of a `class` attribute holding `language-x`. `plaintext` is no language: it is what
+/// kramdown (with Rouge, Jekyll's highlighter) labels a block without one.
 pub fn language_in(class: Option<&str>) -> Option<String> {
     class?
         .split_whitespace()
         .find_map(|class| class.strip_prefix("language-"))
-        .filter(|language| !language.is_empty())
+        .filter(|language| !language.is_empty() && *language != "plaintext")
         .map(str::to_owned)
 }
 
