@@ -207,7 +207,6 @@ pub(super) fn yaml_front_matter(post: &ExportPost, facts: &Facts<'_>) -> String 
 
 pub(super) fn toml_front_matter(
     post: &ExportPost,
-    site: Option<&Site>,
     facts: &Facts<'_>,
     layout: Layout,
 ) -> Result<String, ExportError> {
@@ -317,7 +316,7 @@ pub(super) fn toml_front_matter(
     if drafted && !top.iter().any(|(key, _)| key == "draft") {
         top.push(("draft".into(), toml::Value::Boolean(true)));
     }
-    let aliases = old_urls(post, site);
+    let aliases = old_urls(post);
     if !aliases.is_empty() {
         top.push(("aliases".into(), strings(&aliases)));
     }

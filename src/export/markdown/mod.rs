@@ -328,7 +328,7 @@ fn post_text(
     }
     let mut text = match layout {
         Layout::Jekyll => yaml_front_matter(post, &facts),
-        Layout::Hugo | Layout::Zola => toml_front_matter(post, site, &facts, layout)?,
+        Layout::Hugo | Layout::Zola => toml_front_matter(post, &facts, layout)?,
     };
     if !body.is_empty() {
         text.push('\n');

@@ -14,12 +14,13 @@
 //!   layout the new site lacks). Themes, plugins and the rest of the source's settings are left
 //!   to the user.
 //! - **Hugo**: `baseURL` (`url` and `baseurl`), `title`, `languageCode`, `timeZone`,
+//!   `buildFuture` when the source had `future: true`,
 //!   `[taxonomies]` for `categories` and `tags`, and `[markup.goldmark.renderer] unsafe = true`,
 //!   since bodies keep raw HTML where Markdown has no syntax (Hugo omits it otherwise).
 //! - **Zola**: `base_url`, `title`, `default_language`, the `categories` and `tags` taxonomies
 //!   the posts' `[taxonomies]` use (Zola refuses a page with an undeclared one), `[markdown]`
-//!   with no highlighting (a fence's language Zola does not know is an error of the build) and
-//!   no smart punctuation or emoji (the text stays as written), and no Sass or search index.
+//!   with no smart punctuation or emoji (the text stays as written; highlighting stays off,
+//!   Zola's default, whose settings moved in 0.22), and no Sass or search index.
 //!
 //! This module writes text; where it goes, and whether an existing file may be replaced, is the
 //! exporter's and the CLI's (a file the user added to an earlier output is foreign: never
@@ -220,6 +221,10 @@ fn hugo_config(site: Option<&Site>, title: Option<String>) -> Result<String, Exp
     if let Some(zone) = site.and_then(|site| site.timezone) {
         toml_string(&mut out, "timeZone", zone.name())?;
     }
+    // Jekyll's `future: true` published the posts dated after the build.
+    if site.is_some_and(|site| site.future) {
+        out.push_str("buildFuture = true\n");
+    }
     out.push_str(
         "\n[taxonomies]\ncategory = \"categories\"\ntag = \"tags\"\n\
          \n[markup.goldmark.renderer]\nunsafe = true\n",
@@ -247,7 +252,7 @@ fn zola_config(site: Option<&Site>, title: Option<String>) -> Result<String, Exp
     out.push_str(
         "compile_sass = false\nbuild_search_index = false\n\
          taxonomies = [\n    { name = \"categories\" },\n    { name = \"tags\" },\n]\n\
-         \n[markdown]\nhighlight_code = false\nsmart_punctuation = false\nrender_emoji = false\n\
+         \n[markdown]\nsmart_punctuation = false\nrender_emoji = false\n\
          \n[extra]\n",
     );
     Ok(out)
