@@ -5,6 +5,12 @@
 //! example archive and of the corpus to that, and to a second export (of what was read back)
 //! writing the same bytes as the first.
 //!
+//! **Sites.** Beside the posts, the platform's configuration (`_config.yml`, `hugo.toml`,
+//! `config.toml`), made by `site_config.rs` from the main site's `_config.yml`. Every post
+//! keeps the URL Jekyll served it at: in the Jekyll layout the exported post is asked of the
+//! `jekyll` model under the new `_config.yml`, and one it would move gets its old URL as its
+//! `permalink`; in Hugo and Zola the old URLs are `aliases`.
+//!
 //! **Trees.** Names are unique and the same on every run (posts come in the export's order):
 //!
 //! - Jekyll: `_posts/YYYY-MM-DD-slug.md` (the date is the post's, in its own zone), or
@@ -23,8 +29,9 @@
 //! the input wrote unquoted stays unquoted, so that Jekyll's YAML 1.1 reads it as before
 //! (`flag: yes` a boolean, `updated: 2022-01-05` a date). The date is unquoted, as Jekyll
 //! writes it (`2022-03-29 13:54:28 +0800`), and is the instant the export resolved: a date
-//! written without a zone gets the site's offset, since the output has no `_config.yml` to say
-//! it; one written with a zone is kept as written. Added keys:
+//! written without a zone gets the site's offset, written out (the same instant whatever the
+//! reader's clock); one written with a zone is kept as written. The title, when its character
+//! references make it another text (`&amp;`), is written as its characters. Added keys:
 //!
 //! - `title` when it is missing, empty or not a string (the title made from the file name), and
 //!   `date` when it is missing or broken and the file name has one;
@@ -33,15 +40,17 @@
 //! - `original_front_matter`: the whole block, as text, when it is not YAML a parser accepts
 //!   (every key of it would be lost otherwise);
 //! - `source_url`: the post's source link, which the sanitizer took off the end of the body
-//!   (an existing `source_url` key is kept as it is). Site navigation links are not kept.
+//!   (an existing `source_url` key is kept as it is). Site navigation links are not kept;
+//! - `permalink`: the post's old URL, when the exported `_config.yml` would give it another one
+//!   (an existing `permalink` is then replaced by the URL Jekyll made of it).
 //!
 //! An added key that the post already uses gets `_2`, `_3` (`original_title_2`).
 //!
 //! **Front matter, Hugo and Zola** (TOML `+++`, written with the `toml` crate): `title` (a
 //! string), `date` (a TOML datetime with offset; a local one when no zone was known), `draft`
 //! (from `published`), `description` (when a string), `aliases` (the post's old URLs: its
-//! `permalink`, or else the URL Jekyll gave it under the site's `permalink` setting, without
-//! `baseurl` and not percent-encoded; then its `redirect_from`), and `categories`/`tags` (Hugo:
+//! URL Jekyll served it at, without `baseurl` and not percent-encoded; then its
+//! `redirect_from`), and `categories`/`tags` (Hugo:
 //! top level; Zola: under `[taxonomies]`, which Zola's `config.toml` must declare). Everything
 //! else — unknown keys, Jekyll's `layout`, `permalink`, `author`, `lang`, `redirect_from`, the
 //! `original_*` and `source_url` keys above — goes, in order and with its type, under
@@ -54,14 +63,19 @@
 //!
 //! **Body**: CommonMark with GFM tables and strikethrough, written from the sanitized XHTML by
 //! [`xhtml_to_markdown`]; see its documentation. Raw HTML appears only where Markdown has no
-//! syntax (Hugo shows it with `markup.goldmark.renderer.unsafe = true`). In the Jekyll layout a
-//! body whose code holds `{{` or `{%` is wrapped in `{% raw %}`…`{% endraw %}`, so that Liquid
-//! leaves it alone; Hugo and Zola do not run Liquid (nor does newsbundle on their posts).
+//! syntax (Hugo shows it with `markup.goldmark.renderer.unsafe = true`, which `hugo.toml`
+//! sets). In the Jekyll layout each span of a line holding `{{` or `{%` is wrapped in
+//! `{% raw %}`…`{% endraw %}` (`liquid.rs`), so that Liquid leaves it alone; Hugo and Zola do
+//! not run Liquid (nor does newsbundle on their posts). Where the source's excerpt ended
+//! ([`CleanBody::excerpt_end`](crate::sanitize::CleanBody::excerpt_end)), the platform's marker
+//! is a block of its own: the post's or site's `excerpt_separator` (when a comment, else
+//! `<!--more-->`) for Jekyll, `<!--more-->` for Hugo, `<!-- more -->` for Zola.
 //!
 //! This module does not decide where the directory goes nor replace it atomically (`cli` does).
 //!
 //! Files: this one holds the exporter, the tree and the file names; `front_matter.rs` writes the
-//! YAML and TOML front matter, `old_urls.rs` the URLs a post had (for `aliases`), and
+//! YAML and TOML front matter, `site_config.rs` the configuration, `liquid.rs` the `{% raw %}`
+//! spans, `old_urls.rs` the URLs a post had (for `aliases`), and
 //! `commonmark/` converts the body (`mod.rs` blocks, `inline.rs` inline content, `html.rs`
 //! what stays HTML).
 
