@@ -5,8 +5,9 @@
 //! - Jekyll (Debian's `jekyll`) builds every fixture site and corpus archive, and then its
 //!   Jekyll export, with no warning: the export's posts are the source's, at the same URLs and
 //!   the same instants (Liquid runs on the export, so its `{% raw %}` spans are tested too);
-//! - Hugo (Debian's `hugo`, 0.111) builds the Hugo export with no warning, and every old URL
-//!   of every published post is a page or an alias of it;
+//! - Hugo (Debian's `hugo`, 0.111) builds the Hugo export with no warning and no raw HTML
+//!   omitted, and every old URL of every published post is the post (`[permalinks]`, where
+//!   Hugo can) or an alias of it;
 //! - Zola is not packaged here: its `config.toml` and every post's front matter are checked
 //!   against Zola's documented schema (`zola_schema` below, from the configuration and page
 //!   documentation on getzola.org).
@@ -314,6 +315,7 @@ fn hugo_serves_every_old_url_without_a_warning() {
         return;
     }
     let mut checked = 0;
+    let mut pages = 0;
     for site in sites() {
         let name = site.file_name().unwrap().to_string_lossy().into_owned();
         let temp = tempfile::tempdir().unwrap();
@@ -363,11 +365,29 @@ fn hugo_serves_every_old_url_without_a_warning() {
                 "{name}: nothing at the old URL {url} ({})",
                 file.display()
             );
+            // An alias is a page that refreshes to the post; the post itself is its content.
+            if !text(&file).contains("http-equiv=\"refresh\"") {
+                pages += 1;
+            }
             checked += 1;
         }
+        // Raw HTML reaches the page (`unsafe = true`).
+        for file in walkdir::WalkDir::new(&public).into_iter().flatten() {
+            if file.path().extension().is_some_and(|ext| ext == "html") {
+                assert!(
+                    !text(file.path()).contains("raw HTML omitted"),
+                    "{name}: {}",
+                    file.path().display()
+                );
+            }
+        }
     }
-    println!("hugo: {checked} old URLs served");
+    println!("hugo: {checked} old URLs served, {pages} by the post itself ([permalinks])");
     assert!(checked > 0);
+    assert!(
+        pages > 0,
+        "no old URL is a post's own URL: [permalinks] unchecked"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -133,18 +133,23 @@ impl Exporter for MarkdownExporter {
             _ => {}
         }
         let config = site_config::site_config(export, context.options, layout)?;
-        // The exported site as Jekyll will read it, to tell which posts keep their URL.
-        let target = (layout == Layout::Jekyll).then(|| Target {
-            site: Site::from_config(
-                PathBuf::from(TARGET_ROOT),
-                format!("{TARGET_ROOT}/_config.yml"),
-                config.clone(),
-            ),
+        // The exported site as Jekyll will read it, or Hugo's permalinks, to tell which posts
+        // keep their URL.
+        let target = Target {
+            jekyll: (layout == Layout::Jekyll).then(|| {
+                Site::from_config(
+                    PathBuf::from(TARGET_ROOT),
+                    format!("{TARGET_ROOT}/_config.yml"),
+                    config.clone(),
+                )
+            }),
+            hugo_permalink: site_config::hugo_permalink(export.main_site())
+                .filter(|_| layout == Layout::Hugo),
             now: context.options.timestamp.to_utc(),
-        });
+        };
         for (index, (post, name)) in export.posts.iter().zip(&names).enumerate() {
             let site = post.site.and_then(|site| export.sites.get(site));
-            let text = post_text(post, site, layout, name, target.as_ref())?;
+            let text = post_text(post, site, layout, name, &target)?;
             let file = write(context.destination, name, &text, &mut directories)?;
             written.placements.push(Placement {
                 post: index,
@@ -301,38 +306,51 @@ fn clean_slug(slug: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // One post
 
-/// The exported Jekyll site, as the `jekyll` model reads it.
+/// What decides the URLs in the exported site.
 struct Target {
-    site: Site,
+    /// Jekyll layout: the exported site, as the `jekyll` model reads it.
+    jekyll: Option<Site>,
+    /// Hugo layout: the `[permalinks]` pattern of posts, if `hugo.toml` has one.
+    hugo_permalink: Option<String>,
     now: chrono::DateTime<chrono::Utc>,
 }
 
 /// Where the exported tree stands for the `jekyll` model (a name, never a real folder).
 const TARGET_ROOT: &str = "newsbundle-export";
 
-/// The URL Jekyll gives the exported post `text`, written at `name` in the exported site.
-fn target_url(text: &str, name: &str, target: &Target) -> Option<String> {
+/// The URL Jekyll gives the exported post `text`, written at `name` in the exported `site`.
+fn target_url(
+    text: &str,
+    name: &str,
+    site: &Site,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<String> {
     let path = format!("{TARGET_ROOT}/{name}");
     let post = crate::parse::parse(&path, crate::source::decode(text.as_bytes(), None));
-    crate::jekyll::document(&post, Some(&target.site), target.now).url
+    crate::jekyll::document(&post, Some(site), now).url
 }
 
 /// The whole file for one post: front matter, a blank line, the body. In the Jekyll layout,
 /// a post the exported site's settings would give another URL than it had gets its old URL
-/// as its `permalink` (with `name`, its path in the tree, and `target`, the exported site).
+/// as its `permalink`; in Hugo and Zola, an old URL that is the post's URL there is no alias
+/// (`name` is its path in the tree, `target` what decides URLs there).
 fn post_text(
     post: &ExportPost,
     site: Option<&Site>,
     layout: Layout,
     name: &str,
-    target: Option<&Target>,
+    target: &Target,
 ) -> Result<String, ExportError> {
     let mut facts = Facts::of(post, site);
-    if let (Some(target), Some(old)) = (target, post.url.as_deref()) {
+    if let (Some(exported), Some(old)) = (&target.jekyll, post.url.as_deref()) {
         let front_matter = yaml_front_matter(post, &facts);
-        if target_url(&front_matter, name, target).as_deref() != Some(old) {
+        if target_url(&front_matter, name, exported, target.now).as_deref() != Some(old) {
             facts.permalink = Some(old.to_owned());
         }
+    }
+    if layout != Layout::Jekyll {
+        let pattern = target.hugo_permalink.as_deref();
+        facts.page_url = site_config::page_url(layout, pattern, name, post.date);
     }
     let marker = excerpt_marker(post, site, layout);
     let mut body =
