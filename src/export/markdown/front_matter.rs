@@ -23,6 +23,8 @@ pub(super) struct Facts<'a> {
     /// Jekyll layout: the post's old URL, written as its `permalink` because the exported
     /// site's settings would give it another one.
     pub(super) permalink: Option<String>,
+    /// Hugo and Zola: the URL the post surely has there; an old URL equal to it is no alias.
+    pub(super) page_url: Option<String>,
 }
 
 /// How the date is written.
@@ -97,6 +99,7 @@ impl<'a> Facts<'a> {
             broken_block,
             source_url,
             permalink: None,
+            page_url: None,
         }
     }
 }
@@ -207,7 +210,6 @@ pub(super) fn yaml_front_matter(post: &ExportPost, facts: &Facts<'_>) -> String 
 
 pub(super) fn toml_front_matter(
     post: &ExportPost,
-    site: Option<&Site>,
     facts: &Facts<'_>,
     layout: Layout,
 ) -> Result<String, ExportError> {
@@ -317,7 +319,8 @@ pub(super) fn toml_front_matter(
     if drafted && !top.iter().any(|(key, _)| key == "draft") {
         top.push(("draft".into(), toml::Value::Boolean(true)));
     }
-    let aliases = old_urls(post, site);
+    let mut aliases = old_urls(post);
+    aliases.retain(|alias| Some(alias) != facts.page_url.as_ref());
     if !aliases.is_empty() {
         top.push(("aliases".into(), strings(&aliases)));
     }

@@ -5,6 +5,12 @@
 //! example archive and of the corpus to that, and to a second export (of what was read back)
 //! writing the same bytes as the first.
 //!
+//! **Sites.** Beside the posts, the platform's configuration (`_config.yml`, `hugo.toml`,
+//! `config.toml`), made by `site_config.rs` from the main site's `_config.yml`. Every post
+//! keeps the URL Jekyll served it at: in the Jekyll layout the exported post is asked of the
+//! `jekyll` model under the new `_config.yml`, and one it would move gets its old URL as its
+//! `permalink`; in Hugo and Zola the old URLs are `aliases`.
+//!
 //! **Trees.** Names are unique and the same on every run (posts come in the export's order):
 //!
 //! - Jekyll: `_posts/YYYY-MM-DD-slug.md` (the date is the post's, in its own zone), or
@@ -23,8 +29,9 @@
 //! the input wrote unquoted stays unquoted, so that Jekyll's YAML 1.1 reads it as before
 //! (`flag: yes` a boolean, `updated: 2022-01-05` a date). The date is unquoted, as Jekyll
 //! writes it (`2022-03-29 13:54:28 +0800`), and is the instant the export resolved: a date
-//! written without a zone gets the site's offset, since the output has no `_config.yml` to say
-//! it; one written with a zone is kept as written. Added keys:
+//! written without a zone gets the site's offset, written out (the same instant whatever the
+//! reader's clock); one written with a zone is kept as written. The title, when its character
+//! references make it another text (`&amp;`), is written as its characters. Added keys:
 //!
 //! - `title` when it is missing, empty or not a string (the title made from the file name), and
 //!   `date` when it is missing or broken and the file name has one;
@@ -33,15 +40,17 @@
 //! - `original_front_matter`: the whole block, as text, when it is not YAML a parser accepts
 //!   (every key of it would be lost otherwise);
 //! - `source_url`: the post's source link, which the sanitizer took off the end of the body
-//!   (an existing `source_url` key is kept as it is). Site navigation links are not kept.
+//!   (an existing `source_url` key is kept as it is). Site navigation links are not kept;
+//! - `permalink`: the post's old URL, when the exported `_config.yml` would give it another one
+//!   (an existing `permalink` is then replaced by the URL Jekyll made of it).
 //!
 //! An added key that the post already uses gets `_2`, `_3` (`original_title_2`).
 //!
 //! **Front matter, Hugo and Zola** (TOML `+++`, written with the `toml` crate): `title` (a
 //! string), `date` (a TOML datetime with offset; a local one when no zone was known), `draft`
 //! (from `published`), `description` (when a string), `aliases` (the post's old URLs: its
-//! `permalink`, or else the URL Jekyll gave it under the site's `permalink` setting, without
-//! `baseurl` and not percent-encoded; then its `redirect_from`), and `categories`/`tags` (Hugo:
+//! URL Jekyll served it at, without `baseurl` and not percent-encoded; then its
+//! `redirect_from`), and `categories`/`tags` (Hugo:
 //! top level; Zola: under `[taxonomies]`, which Zola's `config.toml` must declare). Everything
 //! else — unknown keys, Jekyll's `layout`, `permalink`, `author`, `lang`, `redirect_from`, the
 //! `original_*` and `source_url` keys above — goes, in order and with its type, under
@@ -54,14 +63,19 @@
 //!
 //! **Body**: CommonMark with GFM tables and strikethrough, written from the sanitized XHTML by
 //! [`xhtml_to_markdown`]; see its documentation. Raw HTML appears only where Markdown has no
-//! syntax (Hugo shows it with `markup.goldmark.renderer.unsafe = true`). In the Jekyll layout a
-//! body whose code holds `{{` or `{%` is wrapped in `{% raw %}`…`{% endraw %}`, so that Liquid
-//! leaves it alone; Hugo and Zola do not run Liquid (nor does newsbundle on their posts).
+//! syntax (Hugo shows it with `markup.goldmark.renderer.unsafe = true`, which `hugo.toml`
+//! sets). In the Jekyll layout each span of a line holding `{{` or `{%` is wrapped in
+//! `{% raw %}`…`{% endraw %}` (`liquid.rs`), so that Liquid leaves it alone; Hugo and Zola do
+//! not run Liquid (nor does newsbundle on their posts). Where the source's excerpt ended
+//! ([`CleanBody::excerpt_end`](crate::sanitize::CleanBody::excerpt_end)), the platform's marker
+//! is a block of its own: the post's or site's `excerpt_separator` (when a comment, else
+//! `<!--more-->`) for Jekyll, `<!--more-->` for Hugo, `<!-- more -->` for Zola.
 //!
 //! This module does not decide where the directory goes nor replace it atomically (`cli` does).
 //!
 //! Files: this one holds the exporter, the tree and the file names; `front_matter.rs` writes the
-//! YAML and TOML front matter, `old_urls.rs` the URLs a post had (for `aliases`), and
+//! YAML and TOML front matter, `site_config.rs` the configuration, `liquid.rs` the `{% raw %}`
+//! spans, `old_urls.rs` the URLs a post had (for `aliases`), and
 //! `commonmark/` converts the body (`mod.rs` blocks, `inline.rs` inline content, `html.rs`
 //! what stays HTML).
 
@@ -119,18 +133,23 @@ impl Exporter for MarkdownExporter {
             _ => {}
         }
         let config = site_config::site_config(export, context.options, layout)?;
-        // The exported site as Jekyll will read it, to tell which posts keep their URL.
-        let target = (layout == Layout::Jekyll).then(|| Target {
-            site: Site::from_config(
-                PathBuf::from(TARGET_ROOT),
-                format!("{TARGET_ROOT}/_config.yml"),
-                config.clone(),
-            ),
+        // The exported site as Jekyll will read it, or Hugo's permalinks, to tell which posts
+        // keep their URL.
+        let target = Target {
+            jekyll: (layout == Layout::Jekyll).then(|| {
+                Site::from_config(
+                    PathBuf::from(TARGET_ROOT),
+                    format!("{TARGET_ROOT}/_config.yml"),
+                    config.clone(),
+                )
+            }),
+            hugo_permalink: site_config::hugo_permalink(export.main_site())
+                .filter(|_| layout == Layout::Hugo),
             now: context.options.timestamp.to_utc(),
-        });
+        };
         for (index, (post, name)) in export.posts.iter().zip(&names).enumerate() {
             let site = post.site.and_then(|site| export.sites.get(site));
-            let text = post_text(post, site, layout, name, target.as_ref())?;
+            let text = post_text(post, site, layout, name, &target)?;
             let file = write(context.destination, name, &text, &mut directories)?;
             written.placements.push(Placement {
                 post: index,
@@ -287,38 +306,51 @@ fn clean_slug(slug: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // One post
 
-/// The exported Jekyll site, as the `jekyll` model reads it.
+/// What decides the URLs in the exported site.
 struct Target {
-    site: Site,
+    /// Jekyll layout: the exported site, as the `jekyll` model reads it.
+    jekyll: Option<Site>,
+    /// Hugo layout: the `[permalinks]` pattern of posts, if `hugo.toml` has one.
+    hugo_permalink: Option<String>,
     now: chrono::DateTime<chrono::Utc>,
 }
 
 /// Where the exported tree stands for the `jekyll` model (a name, never a real folder).
 const TARGET_ROOT: &str = "newsbundle-export";
 
-/// The URL Jekyll gives the exported post `text`, written at `name` in the exported site.
-fn target_url(text: &str, name: &str, target: &Target) -> Option<String> {
+/// The URL Jekyll gives the exported post `text`, written at `name` in the exported `site`.
+fn target_url(
+    text: &str,
+    name: &str,
+    site: &Site,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<String> {
     let path = format!("{TARGET_ROOT}/{name}");
     let post = crate::parse::parse(&path, crate::source::decode(text.as_bytes(), None));
-    crate::jekyll::document(&post, Some(&target.site), target.now).url
+    crate::jekyll::document(&post, Some(site), now).url
 }
 
 /// The whole file for one post: front matter, a blank line, the body. In the Jekyll layout,
 /// a post the exported site's settings would give another URL than it had gets its old URL
-/// as its `permalink` (with `name`, its path in the tree, and `target`, the exported site).
+/// as its `permalink`; in Hugo and Zola, an old URL that is the post's URL there is no alias
+/// (`name` is its path in the tree, `target` what decides URLs there).
 fn post_text(
     post: &ExportPost,
     site: Option<&Site>,
     layout: Layout,
     name: &str,
-    target: Option<&Target>,
+    target: &Target,
 ) -> Result<String, ExportError> {
     let mut facts = Facts::of(post, site);
-    if let (Some(target), Some(old)) = (target, post.url.as_deref()) {
+    if let (Some(exported), Some(old)) = (&target.jekyll, post.url.as_deref()) {
         let front_matter = yaml_front_matter(post, &facts);
-        if target_url(&front_matter, name, target).as_deref() != Some(old) {
+        if target_url(&front_matter, name, exported, target.now).as_deref() != Some(old) {
             facts.permalink = Some(old.to_owned());
         }
+    }
+    if layout != Layout::Jekyll {
+        let pattern = target.hugo_permalink.as_deref();
+        facts.page_url = site_config::page_url(layout, pattern, name, post.date);
     }
     let marker = excerpt_marker(post, site, layout);
     let mut body =
@@ -328,7 +360,7 @@ fn post_text(
     }
     let mut text = match layout {
         Layout::Jekyll => yaml_front_matter(post, &facts),
-        Layout::Hugo | Layout::Zola => toml_front_matter(post, site, &facts, layout)?,
+        Layout::Hugo | Layout::Zola => toml_front_matter(post, &facts, layout)?,
     };
     if !body.is_empty() {
         text.push('\n');

@@ -2,12 +2,12 @@
 
 use crate::export::ExportPost;
 use crate::parse::{FrontMatterFormat, Value};
-use crate::source::Site;
 
-/// The URLs the post had on the old site, for `aliases`: its `permalink` (or the URL Jekyll
-/// made under the site's `permalink` setting) and its `redirect_from`; and, for a post read
-/// from Hugo or Zola, its `aliases`.
-pub(super) fn old_urls(post: &ExportPost, site: Option<&Site>) -> Vec<String> {
+/// The URLs the post had on the old site, for `aliases`: the URL Jekyll gave it (without
+/// `baseurl`, as the path of the file it wrote: not percent-encoded; for a file Jekyll does not
+/// place, its `permalink` when it has no placeholder) and its `redirect_from`; and, for a post read from
+/// Hugo or Zola, its `aliases`.
+pub(super) fn old_urls(post: &ExportPost) -> Vec<String> {
     let front_matter = &post.post.front_matter;
     let mut urls: Vec<String> = Vec::new();
     let mut add = |url: &str| {
@@ -36,21 +36,15 @@ pub(super) fn old_urls(post: &ExportPost, site: Option<&Site>) -> Vec<String> {
     if front_matter.format == FrontMatterFormat::Toml {
         add_entry("aliases", &mut add);
     }
-    match (&front_matter.permalink, site) {
-        (Some(permalink), _) => add(permalink),
-        (None, Some(site)) if front_matter.format == FrontMatterFormat::Yaml => {
-            if let Some(url) = jekyll_url(post, site) {
-                add(&url);
-            }
+    // The URL Jekyll served (a `permalink` with placeholders filled in); a `permalink` as
+    // written only for a file Jekyll does not place, and when it has no placeholder.
+    match (post.url.as_deref(), &front_matter.permalink) {
+        (Some(url), _) if front_matter.format == FrontMatterFormat::Yaml => {
+            add(&crate::jekyll::percent_decode(url))
         }
+        (_, Some(permalink)) if !permalink.contains(':') => add(permalink),
         _ => {}
     }
     add_entry("redirect_from", &mut add);
     urls
-}
-
-/// The URL Jekyll gives the post (without `baseurl`), as the path of the file it writes (not
-/// percent-encoded): `prepare` asked the `jekyll` model, with this post's site.
-fn jekyll_url(post: &ExportPost, _site: &Site) -> Option<String> {
-    post.url.as_deref().map(crate::jekyll::percent_decode)
 }

@@ -14,16 +14,20 @@
 //!   layout the new site lacks). Themes, plugins and the rest of the source's settings are left
 //!   to the user.
 //! - **Hugo**: `baseURL` (`url` and `baseurl`), `title`, `languageCode`, `timeZone`,
+//!   `buildFuture` when the source had `future: true`, `[permalinks]` for posts when Hugo's
+//!   tokens can reproduce the source's permalink template ([`hugo_permalink`]),
 //!   `[taxonomies]` for `categories` and `tags`, and `[markup.goldmark.renderer] unsafe = true`,
 //!   since bodies keep raw HTML where Markdown has no syntax (Hugo omits it otherwise).
 //! - **Zola**: `base_url`, `title`, `default_language`, the `categories` and `tags` taxonomies
 //!   the posts' `[taxonomies]` use (Zola refuses a page with an undeclared one), `[markdown]`
-//!   with no highlighting (a fence's language Zola does not know is an error of the build) and
-//!   no smart punctuation or emoji (the text stays as written), and no Sass or search index.
+//!   with no smart punctuation or emoji (the text stays as written; highlighting stays off,
+//!   Zola's default, whose settings moved in 0.22), and no Sass or search index.
 //!
 //! This module writes text; where it goes, and whether an existing file may be replaced, is the
 //! exporter's and the CLI's (a file the user added to an earlier output is foreign: never
 //! replaced without `--force`).
+
+use chrono::{DateTime, Datelike, FixedOffset};
 
 use super::front_matter::toml_value_text;
 use crate::export::{Export, ExportError, ExportOptions, Layout};
@@ -207,8 +211,8 @@ fn toml_string(out: &mut String, key: &str, value: &str) -> Result<(), ExportErr
 
 fn hugo_config(site: Option<&Site>, title: Option<String>) -> Result<String, ExportError> {
     let mut out = String::from(
-        "# Written by newsbundle: every old URL of a post is in its `aliases`; raw HTML in the\n\
-         # posts needs `unsafe = true` below. Add your theme here.\n",
+        "# Written by newsbundle: every old URL of a post is its URL or in its `aliases`; raw\n\
+         # HTML in the posts needs `unsafe = true` below. Add your theme here.\n",
     );
     toml_string(&mut out, "baseURL", &base_url(site))?;
     if let Some(title) = &title {
@@ -220,6 +224,14 @@ fn hugo_config(site: Option<&Site>, title: Option<String>) -> Result<String, Exp
     if let Some(zone) = site.and_then(|site| site.timezone) {
         toml_string(&mut out, "timeZone", zone.name())?;
     }
+    // Jekyll's `future: true` published the posts dated after the build.
+    if site.is_some_and(|site| site.future) {
+        out.push_str("buildFuture = true\n");
+    }
+    if let Some(pattern) = hugo_permalink(site) {
+        out.push_str("\n[permalinks]\n");
+        toml_string(&mut out, "posts", &pattern)?;
+    }
     out.push_str(
         "\n[taxonomies]\ncategory = \"categories\"\ntag = \"tags\"\n\
          \n[markup.goldmark.renderer]\nunsafe = true\n",
@@ -227,10 +239,84 @@ fn hugo_config(site: Option<&Site>, title: Option<String>) -> Result<String, Exp
     Ok(out)
 }
 
+/// Hugo's `[permalinks]` pattern for posts that reproduces the source's permalink template,
+/// when Hugo's tokens can: a template of `:year`, `:month`, `:day` and `:title` (Hugo's
+/// `:filename`, the exported file's name) and lowercase literals, ending in `/`. Jekyll's
+/// `:categories` (in every style it names) and `.html` endings have no Hugo pattern: those
+/// posts keep their old URL as an alias.
+pub(super) fn hugo_permalink(site: Option<&Site>) -> Option<String> {
+    let site = site?;
+    let setting = site
+        .posts_permalink
+        .as_deref()
+        .or(site.permalink.as_deref());
+    let template = crate::jekyll::post_template(setting);
+    if !template.starts_with('/') || !template.ends_with('/') {
+        return None;
+    }
+    let mut pattern = String::new();
+    let mut rest = template;
+    while let Some(colon) = rest.find(':') {
+        pattern.push_str(&rest[..colon]);
+        let after = &rest[colon + 1..];
+        let length = after
+            .find(|c: char| !(c.is_ascii_lowercase() || c == '_'))
+            .unwrap_or(after.len());
+        pattern.push_str(match &after[..length] {
+            "year" => ":year",
+            "month" => ":month",
+            "day" => ":day",
+            "title" => ":filename",
+            _ => return None,
+        });
+        rest = &after[length..];
+    }
+    pattern.push_str(rest);
+    let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || "/-_:".contains(c);
+    pattern.chars().all(plain).then_some(pattern)
+}
+
+/// The URL Hugo or Zola gives the post written at `name` (dated `date`), below the base URL,
+/// when it is sure: the file's name is lowercase ASCII letters, digits and dashes, which
+/// neither changes (and, for Zola, does not start with a date it would take off). An old URL
+/// equal to it needs no alias; Hugo's `pattern` is [`hugo_permalink`].
+pub(super) fn page_url(
+    layout: Layout,
+    pattern: Option<&str>,
+    name: &str,
+    date: Option<DateTime<FixedOffset>>,
+) -> Option<String> {
+    let stem = name.rsplit('/').next()?.strip_suffix(".md")?;
+    let plain = !stem.is_empty()
+        && stem
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    let dated = stem
+        .get(..10)
+        .is_some_and(|prefix| chrono::NaiveDate::parse_from_str(prefix, "%Y-%m-%d").is_ok());
+    if !plain || dated {
+        return None;
+    }
+    match (layout, pattern) {
+        (Layout::Hugo, Some(pattern)) => {
+            let date = date?;
+            Some(
+                pattern
+                    .replace(":year", &format!("{:04}", date.year()))
+                    .replace(":month", &format!("{:02}", date.month()))
+                    .replace(":day", &format!("{:02}", date.day()))
+                    .replace(":filename", stem),
+            )
+        }
+        (Layout::Hugo | Layout::Zola, _) => Some(format!("/posts/{stem}/")),
+        (Layout::Jekyll, _) => None,
+    }
+}
+
 fn zola_config(site: Option<&Site>, title: Option<String>) -> Result<String, ExportError> {
     let mut out = String::from(
-        "# Written by newsbundle: every old URL of a post is in its `aliases`. Add your theme\n\
-         # (or templates/) here.\n",
+        "# Written by newsbundle: every old URL of a post is its URL or in its `aliases`. Add\n\
+         # your theme (or templates/) here.\n",
     );
     let base = base_url(site);
     let base = match base.trim_end_matches('/') {
@@ -247,7 +333,7 @@ fn zola_config(site: Option<&Site>, title: Option<String>) -> Result<String, Exp
     out.push_str(
         "compile_sass = false\nbuild_search_index = false\n\
          taxonomies = [\n    { name = \"categories\" },\n    { name = \"tags\" },\n]\n\
-         \n[markdown]\nhighlight_code = false\nsmart_punctuation = false\nrender_emoji = false\n\
+         \n[markdown]\nsmart_punctuation = false\nrender_emoji = false\n\
          \n[extra]\n",
     );
     Ok(out)
@@ -283,6 +369,41 @@ mod tests {
         ] {
             assert!(text.contains(line), "{line} in {text}");
         }
+    }
+
+    #[test]
+    fn hugo_permalinks_only_where_hugo_reproduces_the_url() {
+        let pattern = |config: &str| hugo_permalink(Some(&site(config)));
+        assert_eq!(
+            pattern("permalink: /:year/:month/:day/:title/\n").as_deref(),
+            Some("/:year/:month/:day/:filename/")
+        );
+        assert_eq!(pattern("permalink: pretty\n"), None, "categories");
+        assert_eq!(pattern(""), None, "the date style: categories, .html");
+        assert_eq!(pattern("permalink: /news/:title.html\n"), None);
+        assert_eq!(pattern("permalink: /:year/:i_month/:title/\n"), None);
+        let date = chrono::DateTime::parse_from_rfc3339("2022-04-04T12:30:00+08:00").ok();
+        let url = |name: &str| {
+            page_url(
+                Layout::Hugo,
+                Some("/:year/:month/:day/:filename/"),
+                name,
+                date,
+            )
+        };
+        assert_eq!(
+            url("content/posts/late-night.md").as_deref(),
+            Some("/2022/04/04/late-night/")
+        );
+        assert_eq!(url("content/posts/Market Close.md"), None);
+        assert_eq!(
+            page_url(Layout::Zola, None, "content/posts/a-b.md", date).as_deref(),
+            Some("/posts/a-b/")
+        );
+        assert_eq!(
+            page_url(Layout::Zola, None, "content/posts/2022-01-01-a.md", date),
+            None
+        );
     }
 
     #[test]
