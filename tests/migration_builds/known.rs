@@ -31,11 +31,6 @@ const FOLDER_CATEGORIES: &str =
      them) as categories; the export writes only the front matter's, and its tree has no such \
      folders, so the migrated post loses them";
 
-const PERMALINK_PATTERN_AS_ALIAS: &str =
-    "EXPORT FAULT (old_urls.rs): the post's `permalink` has placeholders; the Hugo export writes \
-     the pattern itself as the alias (`/:year/…`) instead of the URL Jekyll made of it, so the \
-     old URL serves nothing";
-
 const LANGUAGE_CODE_DEPRECATED: &str =
     "EXPORT FAULT (site_config.rs): `languageCode` in hugo.toml is deprecated since Hugo 0.158 \
      and 0.168 warns; `defaultContentLanguage` (the site's lang, lowercase) builds without a \
@@ -193,48 +188,6 @@ pub const KNOWN: &[Known] = &[
         detail: "",
         reason: "`categories: [2021, News, news]`: Jekyll lists 2021 twice (the YAML integer, \
                  then its string); the export writes it once, as Hugo shows it",
-    },
-    Known {
-        archive: "collections",
-        platform: "hugo",
-        post: "markets/_posts/2021-06-03-own.md",
-        checks: &[OldUrl],
-        detail: "",
-        reason: PERMALINK_PATTERN_AS_ALIAS,
-    },
-    Known {
-        archive: "new-york",
-        platform: "hugo",
-        post: "_posts/2022-11-06-clock.md",
-        checks: &[OldUrl],
-        detail: "",
-        reason: PERMALINK_PATTERN_AS_ALIAS,
-    },
-    Known {
-        archive: "shanghai",
-        platform: "hugo",
-        post: "_posts/2022-01-07-own-permalink.md",
-        checks: &[OldUrl],
-        detail: "",
-        reason: PERMALINK_PATTERN_AS_ALIAS,
-    },
-    Known {
-        archive: "seed",
-        platform: "hugo",
-        post: "_posts/2022-03-29-NW202203292326475164.md",
-        checks: &[OldUrl],
-        detail: "",
-        reason: "EXPORT FAULT (old_urls.rs): an archive without `_config.yml` gets no alias: the \
-                 URL Jekyll gave the post (by its categories and date) serves nothing in Hugo",
-    },
-    Known {
-        archive: "ordinal",
-        platform: "hugo",
-        post: "*",
-        checks: &[Count, OldUrl],
-        detail: "",
-        reason: "EXPORT FAULT (site_config.rs): the source has `future: true` and published the \
-                 post dated 2999; hugo.toml lacks `buildFuture = true`, so Hugo leaves it out",
     },
     Known {
         archive: "weekdate",
