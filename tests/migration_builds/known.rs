@@ -31,20 +31,7 @@ const FOLDER_CATEGORIES: &str =
      them) as categories; the export writes only the front matter's, and its tree has no such \
      folders, so the migrated post loses them";
 
-const LANGUAGE_CODE_DEPRECATED: &str =
-    "EXPORT FAULT (site_config.rs): `languageCode` in hugo.toml is deprecated since Hugo 0.158 \
-     and 0.168 warns; `defaultContentLanguage` (the site's lang, lowercase) builds without a \
-     warning on 0.111 and 0.168";
-
 pub const KNOWN: &[Known] = &[
-    Known {
-        archive: "*",
-        platform: "hugo-0.168",
-        post: "-",
-        checks: &[Build],
-        detail: "project config key languageCode was deprecated",
-        reason: LANGUAGE_CODE_DEPRECATED,
-    },
     Known {
         archive: "finews",
         platform: "*",

@@ -13,7 +13,7 @@
 //!   `permalink`, `slug` or categories (only those values: a theme's `layout` would name a
 //!   layout the new site lacks). Themes, plugins and the rest of the source's settings are left
 //!   to the user.
-//! - **Hugo**: `baseURL` (`url` and `baseurl`), `title`, `languageCode`, `timeZone`,
+//! - **Hugo**: `baseURL` (`url` and `baseurl`), `title`, `defaultContentLanguage`, `timeZone`,
 //!   `buildFuture` when the source had `future: true`, `[permalinks]` for posts when Hugo's
 //!   tokens can reproduce the source's permalink template ([`hugo_permalink`]),
 //!   `[taxonomies]` for `categories` and `tags`, and `[markup.goldmark.renderer] unsafe = true`,
@@ -218,8 +218,21 @@ fn hugo_config(site: Option<&Site>, title: Option<String>) -> Result<String, Exp
     if let Some(title) = &title {
         toml_string(&mut out, "title", title)?;
     }
-    if let Some(language) = site.and_then(|site| site.lang.as_deref()) {
-        toml_string(&mut out, "languageCode", language)?;
+    // The site's language as Hugo's language key: `defaultContentLanguage`, which every Hugo
+    // reads (the locale follows from it), not `languageCode`, deprecated since 0.158 (a
+    // warning) for `locale`, which Hugo before it does not read. Hugo refuses a key with
+    // capitals or spaces: a `lang` that cannot be one is left out.
+    if let Some(language) = site
+        .and_then(|site| site.lang.as_deref())
+        .map(|language| language.trim().to_ascii_lowercase())
+        .filter(|language| {
+            !language.is_empty()
+                && language
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+    {
+        toml_string(&mut out, "defaultContentLanguage", &language)?;
     }
     if let Some(zone) = site.and_then(|site| site.timezone) {
         toml_string(&mut out, "timeZone", zone.name())?;
