@@ -41,7 +41,8 @@ impl Post {
         &self.source.text[self.body_span.clone()]
     }
 
-    /// The title, or else the file name's slug, as Jekyll does; its HTML character references
+    /// The title, or else the file name's slug titled as Jekyll titles it ([`titleize_slug`]);
+    /// its HTML character references
     /// (`&amp;`, `&nbsp;`, `&#8217;`), which a browser would show as characters, as those
     /// characters: every export writes this title, none decodes it again.
     pub fn display_title(&self) -> String {
@@ -52,14 +53,30 @@ impl Post {
             .map(|title| html_escape::decode_html_entities(title.trim()));
         match title.as_deref().map(str::trim) {
             Some(title) if !title.is_empty() => title.to_owned(),
-            _ => self
-                .file_name
-                .slug
-                .replace(['-', '_'], " ")
-                .trim()
-                .to_owned(),
+            _ => titleize_slug(&self.file_name.slug),
         }
     }
+}
+
+/// The title Jekyll gives a post without one (`Utils.titleize_slug`): each `-`-separated word
+/// of the slug capitalized as Ruby's `String#capitalize` does (the first character upper case,
+/// the rest lower case), joined by spaces. `edge-case-UX` is "Edge Case Ux".
+pub fn titleize_slug(slug: &str) -> String {
+    slug.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first
+                    .to_uppercase()
+                    .chain(chars.flat_map(char::to_lowercase))
+                    .collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
+        .trim()
+        .to_owned()
 }
 
 /// What the file name says, Jekyll-style: `YYYY-MM-DD-slug.ext` inside `_posts`.
@@ -184,6 +201,17 @@ mod tests {
             crate::source::decode(text.as_bytes(), None),
         );
         assert_eq!(post.display_title(), "Tom & Jerry\u{2019}s <b> day");
+    }
+
+    #[test]
+    fn a_post_without_a_title_is_titled_as_jekyll_titles_it() {
+        assert_eq!(
+            titleize_slug("edge-case-no-yaml-title"),
+            "Edge Case No Yaml Title"
+        );
+        assert_eq!(titleize_slug("피터모빌의 UX 7요소"), "피터모빌의 ux 7요소");
+        assert_eq!(titleize_slug("snake_case-ÉTÉ-"), "Snake_case Été");
+        assert_eq!(titleize_slug("202203291415300003"), "202203291415300003");
     }
 
     #[test]

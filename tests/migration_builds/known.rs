@@ -100,26 +100,6 @@ pub const KNOWN: &[Known] = &[
                  from the file name and keeps the empty one as `original_title` (on purpose)",
     },
     Known {
-        archive: "minimal-mistakes",
-        platform: "*",
-        post: "_posts/2009-09-05-edge-case-no-yaml-title.md",
-        checks: &[Title],
-        detail: "",
-        reason: "EXPORT FAULT: a post without a title: Jekyll titles it from the slug, each word \
-                 capitalized (\"Edge Case No Yaml Title\"); the export writes \"edge case no \
-                 yaml title\"",
-    },
-    Known {
-        archive: "minimal-mistakes",
-        platform: "*",
-        post: "_posts/2022-06-29-피터모빌의 UX 7요소.md",
-        checks: &[Title],
-        detail: "",
-        reason: "EXPORT FAULT: a post without a title: Jekyll titles it from the slug, \
-                 capitalized as Ruby does (\"피터모빌의 ux 7요소\"); the export writes \"피터모빌의 \
-                 UX 7요소\"",
-    },
-    Known {
         archive: "collections",
         platform: "*",
         post: "markets/_posts/2021-06-02-market.md",
