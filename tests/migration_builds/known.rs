@@ -153,8 +153,9 @@ pub const KNOWN: &[Known] = &[
         post: "_posts/2021-12-08-numbers-and-case.markdown",
         checks: &[Categories],
         detail: "",
-        reason: "`categories: [2021, News, news]`: Jekyll lists 2021 twice (the YAML integer, \
-                 then its string); the export writes it once, as Hugo shows it",
+        reason: "`categories: [2021, News, news]`: Jekyll's `post.categories` lists 2021 twice \
+                 (\"2021\", \"News\", \"news\", \"2021\"); the export writes the three values \
+                 the front matter holds, and Hugo shows those",
     },
     Known {
         archive: "weekdate",
