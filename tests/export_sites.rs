@@ -286,6 +286,59 @@ fn jekyll_builds_the_export_at_the_old_urls_without_a_warning() {
     assert!(compared > 0);
 }
 
+/// Two sites exported together make one site: the configuration is the main site's (the one
+/// most posts come from: Shanghai, 16 posts against Tokyo's 6), and the other's posts keep
+/// their URLs through their own `permalink` (their dates keep their instants, written with
+/// their offset).
+#[test]
+fn two_sites_exported_together_keep_every_url() {
+    if !installed("jekyll") {
+        return;
+    }
+    let temp = tempfile::tempdir().unwrap();
+    let mut old = BTreeMap::new();
+    let mut sources = Vec::new();
+    for name in ["shanghai", "tokyo"] {
+        let source = temp.path().join(name);
+        copy_site(&package_root().join("fixtures/jekyll").join(name), &source);
+        let config = serde_json::json!({
+            "theme": false, "plugins": [], "show_drafts": false,
+            "defaults": source_defaults(&source),
+        });
+        let (built, _) = jekyll_build(&source, &config);
+        for (url, instant) in built {
+            assert!(
+                old.insert(url, instant).is_none(),
+                "the fixtures share no URL"
+            );
+        }
+        sources.push(source.to_string_lossy().into_owned());
+    }
+    let export = temp.path().join("export");
+    let mut args = vec![
+        "convert",
+        "--quiet",
+        "--no-config",
+        "--to",
+        "markdown",
+        "--layout",
+        "jekyll",
+    ];
+    args.extend(sources.iter().map(String::as_str));
+    let out = export.to_string_lossy().into_owned();
+    args.extend(["-o", out.as_str()]);
+    let run = Run::of(&mut newsbundle(&args));
+    assert!(run.code <= 1, "{}", run.render());
+    assert!(text(&export.join("_config.yml")).contains("timezone: Asia/Shanghai"));
+    add_layouts(&export);
+    let (new, printed) = jekyll_build(&export, &serde_json::json!({}));
+    assert!(
+        !printed.to_lowercase().contains("warn"),
+        "Jekyll warns:\n{printed}"
+    );
+    assert_eq!(new, old);
+}
+
 /// The source's `defaults`, then one that turns Liquid off in posts (their includes are not
 /// copied), as JSON (which is YAML).
 fn source_defaults(source: &Path) -> serde_json::Value {
