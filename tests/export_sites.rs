@@ -151,6 +151,49 @@ fn a_configuration_the_user_added_is_not_replaced_without_force() {
     assert!(again.code <= 1, "{}", again.render());
 }
 
+/// A title's character references (`&amp;`) are its characters in every format.
+#[test]
+fn titles_are_characters_in_every_format() {
+    let site = package_root().join("fixtures/jekyll/dated");
+    let temp = tempfile::tempdir().unwrap();
+    let json = temp.path().join("posts.json");
+    let run = run(&[
+        "convert",
+        "--quiet",
+        "--no-config",
+        "--to",
+        "json",
+        &site.to_string_lossy(),
+        "-o",
+        &json.to_string_lossy(),
+    ]);
+    assert!(run.code <= 1, "{}", run.render());
+    assert!(text(&json).contains("\"title\": \"Rate decision & what follows\""));
+    for (layout, file, line) in [
+        (
+            "jekyll",
+            "_posts/2022-04-01-rate-decision.md",
+            "title: Rate decision & what follows",
+        ),
+        (
+            "hugo",
+            "content/posts/rate-decision.md",
+            "title = \"Rate decision & what follows\"",
+        ),
+        (
+            "zola",
+            "content/posts/rate-decision.md",
+            "title = \"Rate decision & what follows\"",
+        ),
+    ] {
+        let out = temp.path().join(layout);
+        assert!(convert(&site, layout, &out, &[]).code <= 1);
+        let post = text(&out.join(file));
+        assert!(post.contains(line), "{layout}: {post}");
+        assert!(!post.contains("&amp;"), "{layout}: {post}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Jekyll
 
