@@ -6,8 +6,8 @@
 //!   Jekyll export, with no warning: the export's posts are the source's, at the same URLs and
 //!   the same instants (Liquid runs on the export, so its `{% raw %}` spans are tested too);
 //! - Hugo (Debian's `hugo`, 0.111) builds the Hugo export with no warning and no raw HTML
-//!   omitted, and every old URL of every published post is the post (`[permalinks]`, where
-//!   Hugo can) or an alias of it;
+//!   omitted, every old URL of every published post is the post (`[permalinks]`, where Hugo
+//!   can) or an alias of it, and a post with an excerpt marker is summarised up to it;
 //! - Zola is not packaged here: its `config.toml` and every post's front matter are checked
 //!   against Zola's documented schema (`zola_schema` below, from the configuration and page
 //!   documentation on getzola.org).
@@ -412,6 +412,7 @@ fn hugo_serves_every_old_url_without_a_warning() {
     }
     let mut checked = 0;
     let mut pages = 0;
+    let mut summaries = 0;
     for site in sites() {
         let name = site.file_name().unwrap().to_string_lossy().into_owned();
         let temp = tempfile::tempdir().unwrap();
@@ -425,7 +426,13 @@ fn hugo_serves_every_old_url_without_a_warning() {
             "layouts/_default/list.html",
             "{{ range .Pages }}{{ .Title }}\n{{ end }}",
         );
-        write(&export, "layouts/index.html", "{{ .Site.Title }}\n");
+        // The home page lists each post's summary, to see where Hugo cut it.
+        write(
+            &export,
+            "layouts/index.html",
+            "{{ range .Site.RegularPages }}SUMMARY\t{{ .File.Path }}\t{{ .Truncated }}\t\
+             {{ replace (.Summary | plainify) \"\\n\" \" \" }}\n{{ end }}",
+        );
         let public = temp.path().join("public");
         let output = Command::new("hugo")
             .arg("--source")
@@ -467,6 +474,32 @@ fn hugo_serves_every_old_url_without_a_warning() {
             }
             checked += 1;
         }
+        // A post with an excerpt marker is cut there: its summary ends before the text after.
+        let home = text(&public.join("index.html"));
+        for file in files_under(&export.join("content/posts")) {
+            let post = text(&package_root().join(&file));
+            let Some((_, after)) = post.split_once("\n<!--more-->\n") else {
+                continue;
+            };
+            let file_name = file.file_name().unwrap().to_string_lossy().into_owned();
+            let line = home
+                .lines()
+                .find(|line| line.starts_with(&format!("SUMMARY\tposts/{file_name}\t")))
+                .unwrap_or_else(|| panic!("{name}: {file_name} is listed"));
+            let next: String = after
+                .lines()
+                .find(|line| !line.trim().is_empty())
+                .unwrap_or_default()
+                .split_whitespace()
+                .take(4)
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                line.contains("\ttrue\t") && !line.contains(&next),
+                "{name}: {file_name} is not cut at its marker: {line}"
+            );
+            summaries += 1;
+        }
         // Raw HTML reaches the page (`unsafe = true`).
         for file in walkdir::WalkDir::new(&public).into_iter().flatten() {
             if file.path().extension().is_some_and(|ext| ext == "html") {
@@ -484,6 +517,8 @@ fn hugo_serves_every_old_url_without_a_warning() {
         pages > 0,
         "no old URL is a post's own URL: [permalinks] unchecked"
     );
+    println!("hugo: {summaries} posts cut at their excerpt marker");
+    assert!(summaries > 0, "no excerpt marker was checked");
 }
 
 // ---------------------------------------------------------------------------------------------
