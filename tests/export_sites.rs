@@ -6,8 +6,8 @@
 //!   Jekyll export, with no warning: the export's posts are the source's, at the same URLs and
 //!   the same instants (Liquid runs on the export, so its `{% raw %}` spans are tested too);
 //! - Hugo (Debian's `hugo`, 0.111) builds the Hugo export with no warning and no raw HTML
-//!   omitted, and every old URL of every published post is the post (`[permalinks]`, where
-//!   Hugo can) or an alias of it;
+//!   omitted, every old URL of every published post is the post (`[permalinks]`, where Hugo
+//!   can) or an alias of it, and a post with an excerpt marker is summarised up to it;
 //! - Zola is not packaged here: its `config.toml` and every post's front matter are checked
 //!   against Zola's documented schema (`zola_schema` below, from the configuration and page
 //!   documentation on getzola.org).
@@ -151,6 +151,49 @@ fn a_configuration_the_user_added_is_not_replaced_without_force() {
     assert!(again.code <= 1, "{}", again.render());
 }
 
+/// A title's character references (`&amp;`) are its characters in every format.
+#[test]
+fn titles_are_characters_in_every_format() {
+    let site = package_root().join("fixtures/jekyll/dated");
+    let temp = tempfile::tempdir().unwrap();
+    let json = temp.path().join("posts.json");
+    let run = run(&[
+        "convert",
+        "--quiet",
+        "--no-config",
+        "--to",
+        "json",
+        &site.to_string_lossy(),
+        "-o",
+        &json.to_string_lossy(),
+    ]);
+    assert!(run.code <= 1, "{}", run.render());
+    assert!(text(&json).contains("\"title\": \"Rate decision & what follows\""));
+    for (layout, file, line) in [
+        (
+            "jekyll",
+            "_posts/2022-04-01-rate-decision.md",
+            "title: Rate decision & what follows",
+        ),
+        (
+            "hugo",
+            "content/posts/rate-decision.md",
+            "title = \"Rate decision & what follows\"",
+        ),
+        (
+            "zola",
+            "content/posts/rate-decision.md",
+            "title = \"Rate decision & what follows\"",
+        ),
+    ] {
+        let out = temp.path().join(layout);
+        assert!(convert(&site, layout, &out, &[]).code <= 1);
+        let post = text(&out.join(file));
+        assert!(post.contains(line), "{layout}: {post}");
+        assert!(!post.contains("&amp;"), "{layout}: {post}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Jekyll
 
@@ -278,12 +321,84 @@ fn jekyll_builds_the_export_at_the_old_urls_without_a_warning() {
             new, old,
             "{name}: the export's posts, URLs and instants are the source's"
         );
+        // Liquid in code is shown, not run: a block opened before the first blank line and
+        // closed after it too (no "Excerpt modified").
+        if name == "dated" {
+            let html = text(&export.join("_site/2022/04/06/template-notes/index.html"));
+            // Its text, without the highlighter's tags.
+            let mut page = String::new();
+            let mut in_tag = false;
+            for c in html.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    _ if !in_tag => page.push(c),
+                    _ => {}
+                }
+            }
+            for shown in ["{% if page.title %}", "{{ page.title }}", "{% endif %}"] {
+                assert!(page.contains(shown), "{shown} in {page}");
+            }
+        }
         compared += old.len();
         sites_built += 1;
         println!("{name}: {} posts at the same URLs, no warning", old.len());
     }
     println!("jekyll: {compared} posts over {sites_built} sites");
     assert!(compared > 0);
+}
+
+/// Two sites exported together make one site: the configuration is the main site's (the one
+/// most posts come from: Shanghai, 16 posts against Tokyo's 6), and the other's posts keep
+/// their URLs through their own `permalink` (their dates keep their instants, written with
+/// their offset).
+#[test]
+fn two_sites_exported_together_keep_every_url() {
+    if !installed("jekyll") {
+        return;
+    }
+    let temp = tempfile::tempdir().unwrap();
+    let mut old = BTreeMap::new();
+    let mut sources = Vec::new();
+    for name in ["shanghai", "tokyo"] {
+        let source = temp.path().join(name);
+        copy_site(&package_root().join("fixtures/jekyll").join(name), &source);
+        let config = serde_json::json!({
+            "theme": false, "plugins": [], "show_drafts": false,
+            "defaults": source_defaults(&source),
+        });
+        let (built, _) = jekyll_build(&source, &config);
+        for (url, instant) in built {
+            assert!(
+                old.insert(url, instant).is_none(),
+                "the fixtures share no URL"
+            );
+        }
+        sources.push(source.to_string_lossy().into_owned());
+    }
+    let export = temp.path().join("export");
+    let mut args = vec![
+        "convert",
+        "--quiet",
+        "--no-config",
+        "--to",
+        "markdown",
+        "--layout",
+        "jekyll",
+    ];
+    args.extend(sources.iter().map(String::as_str));
+    let out = export.to_string_lossy().into_owned();
+    args.extend(["-o", out.as_str()]);
+    let run = Run::of(&mut newsbundle(&args));
+    assert!(run.code <= 1, "{}", run.render());
+    assert!(text(&export.join("_config.yml")).contains("timezone: Asia/Shanghai"));
+    add_layouts(&export);
+    let (new, printed) = jekyll_build(&export, &serde_json::json!({}));
+    assert!(
+        !printed.to_lowercase().contains("warn"),
+        "Jekyll warns:\n{printed}"
+    );
+    assert_eq!(new, old);
 }
 
 /// The source's `defaults`, then one that turns Liquid off in posts (their includes are not
@@ -316,6 +431,7 @@ fn hugo_serves_every_old_url_without_a_warning() {
     }
     let mut checked = 0;
     let mut pages = 0;
+    let mut summaries = 0;
     for site in sites() {
         let name = site.file_name().unwrap().to_string_lossy().into_owned();
         let temp = tempfile::tempdir().unwrap();
@@ -329,7 +445,13 @@ fn hugo_serves_every_old_url_without_a_warning() {
             "layouts/_default/list.html",
             "{{ range .Pages }}{{ .Title }}\n{{ end }}",
         );
-        write(&export, "layouts/index.html", "{{ .Site.Title }}\n");
+        // The home page lists each post's summary, to see where Hugo cut it.
+        write(
+            &export,
+            "layouts/index.html",
+            "{{ range .Site.RegularPages }}SUMMARY\t{{ .File.Path }}\t{{ .Truncated }}\t\
+             {{ replace (.Summary | plainify) \"\\n\" \" \" }}\n{{ end }}",
+        );
         let public = temp.path().join("public");
         let output = Command::new("hugo")
             .arg("--source")
@@ -371,6 +493,32 @@ fn hugo_serves_every_old_url_without_a_warning() {
             }
             checked += 1;
         }
+        // A post with an excerpt marker is cut there: its summary ends before the text after.
+        let home = text(&public.join("index.html"));
+        for file in files_under(&export.join("content/posts")) {
+            let post = text(&package_root().join(&file));
+            let Some((_, after)) = post.split_once("\n<!--more-->\n") else {
+                continue;
+            };
+            let file_name = file.file_name().unwrap().to_string_lossy().into_owned();
+            let line = home
+                .lines()
+                .find(|line| line.starts_with(&format!("SUMMARY\tposts/{file_name}\t")))
+                .unwrap_or_else(|| panic!("{name}: {file_name} is listed"));
+            let next: String = after
+                .lines()
+                .find(|line| !line.trim().is_empty())
+                .unwrap_or_default()
+                .split_whitespace()
+                .take(4)
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                line.contains("\ttrue\t") && !line.contains(&next),
+                "{name}: {file_name} is not cut at its marker: {line}"
+            );
+            summaries += 1;
+        }
         // Raw HTML reaches the page (`unsafe = true`).
         for file in walkdir::WalkDir::new(&public).into_iter().flatten() {
             if file.path().extension().is_some_and(|ext| ext == "html") {
@@ -388,6 +536,8 @@ fn hugo_serves_every_old_url_without_a_warning() {
         pages > 0,
         "no old URL is a post's own URL: [permalinks] unchecked"
     );
+    println!("hugo: {summaries} posts cut at their excerpt marker");
+    assert!(summaries > 0, "no excerpt marker was checked");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -125,8 +125,15 @@ pub fn strip(body: &str, site: Option<&Site>, policy: TemplatePolicy) -> Preproc
             let inner = tag[2..tag.len() - 2].trim().trim_matches('-').trim();
             let keyword = inner.split_whitespace().next().unwrap_or("");
             if in_raw && keyword != "endraw" {
-                out.push_str(tag);
-                position += length;
+                // Liquid also ends a raw block at a tag that ends in `{% endraw %}` (`{%{%
+                // endraw %}`): what comes before that `{%` is the block's text.
+                let end_raw = tag[2..].rfind("{%").map(|at| at + 2).filter(|at| {
+                    let inner = tag[at + 2..tag.len() - 2].trim().trim_matches('-').trim();
+                    inner.split_whitespace().next() == Some("endraw")
+                });
+                let literal = end_raw.unwrap_or(length);
+                out.push_str(&tag[..literal]);
+                position += literal;
                 continue;
             }
             // A comment block is hidden by Jekyll, content and all: one construct.
@@ -350,6 +357,12 @@ mod tests {
         // "第二段" keeps its place in the body.
         let at = result.text.find("第二段").unwrap();
         assert_eq!(result.map.map(at), body.find("第二段").unwrap());
+    }
+
+    #[test]
+    fn a_raw_block_ends_at_an_endraw_after_a_brace() {
+        let result = strip_default("{% raw %}{%{% endraw %}{% raw %} if x %}{% endraw %} y");
+        assert_eq!(result.text, "{% if x %} y");
     }
 
     #[test]

@@ -7,11 +7,16 @@
 //! Jekyll cuts at a blank line never holds a half-open one (Jekyll would warn "Excerpt
 //! modified").
 //!
-//! A `{% endraw %}` inside a span would end it early: it is written outside, as Liquid's own
-//! output of a string and the closing `%}` as text, `{{ "{% endraw " }}%}`.
+//! Inside a span, every `{%` ends the raw block and a new one begins (`{%{% endraw %}{% raw %}`):
+//! Liquid still prints `{%`, but no tag name ever follows it in the file. A `{% endraw %}` of
+//! the text cannot end a block early, and Jekyll, which looks through an excerpt for Liquid
+//! blocks (`{% if %}`) to close, finds none but the raw ones, closed on the same line.
 
 const RAW: &str = "{% raw %}";
 const END_RAW: &str = "{% endraw %}";
+/// A `{%` inside a span: the raw block ends right after it and a new one begins, so that no
+/// tag name follows it (neither `{% endraw %}` nor a block Jekyll would close in an excerpt).
+const SPLIT_TAG: &str = "{%{% endraw %}{% raw %}";
 
 /// `markdown` with every Liquid-looking span protected.
 pub(super) fn protect_liquid(markdown: &str) -> String {
@@ -53,41 +58,10 @@ fn protect_line(out: &mut String, line: &str) {
     .max()
     .map_or(line.len(), |closer| last_opener + closer + 2);
     out.push_str(&line[..start]);
-    let mut span = &line[start..end];
     out.push_str(RAW);
-    while let Some((before, tag, after)) = split_at_end_raw(span) {
-        out.push_str(before);
-        out.push_str(END_RAW);
-        // The tag as a Liquid string but its last `%}`, which follows as text.
-        out.push_str("{{ \"");
-        out.push_str(&tag[..tag.len() - 2]);
-        out.push_str("\" }}%}");
-        out.push_str(RAW);
-        span = after;
-    }
-    out.push_str(span);
+    out.push_str(&line[start..end].replace("{%", SPLIT_TAG));
     out.push_str(END_RAW);
     out.push_str(&line[end..]);
-}
-
-/// The text before a `{% endraw %}` tag in `span` (any spacing, `{%-`, `-%}`), the tag, and
-/// the text after it.
-fn split_at_end_raw(span: &str) -> Option<(&str, &str, &str)> {
-    let mut from = 0;
-    while let Some(found) = span[from..].find("{%") {
-        let start = from + found;
-        let rest = span[start + 2..].trim_start_matches('-').trim_start();
-        if let Some(after_word) = rest.strip_prefix("endraw") {
-            let after_word = after_word.trim_start();
-            let after_word = after_word.strip_prefix('-').unwrap_or(after_word);
-            if let Some(after) = after_word.strip_prefix("%}") {
-                let end = span.len() - after.len();
-                return Some((&span[..start], &span[start..end], after));
-            }
-        }
-        from = start + 2;
-    }
-    None
 }
 
 #[cfg(test)]
@@ -98,8 +72,9 @@ mod tests {
     fn only_the_span_is_protected() {
         assert_eq!(protect_liquid("plain text"), "plain text");
         assert_eq!(
-            protect_liquid("Use `{{ site.url }}` here.\n\n```\n{% if a %}x{% endif %}\n```"),
-            "Use `{% raw %}{{ site.url }}{% endraw %}` here.\n\n```\n{% raw %}{% if a %}x{% endif %}{% endraw %}\n```"
+            protect_liquid("Use `{{ site.url }}` here.\n\n```\n{%if a %}x\n```"),
+            "Use `{% raw %}{{ site.url }}{% endraw %}` here.\n\n```\n\
+             {% raw %}{%{% endraw %}{% raw %}if a %}{% endraw %}x\n```"
         );
         // Unclosed: to the end of the line, never past it.
         assert_eq!(
@@ -109,10 +84,10 @@ mod tests {
     }
 
     #[test]
-    fn an_endraw_inside_is_written_by_liquid() {
+    fn an_endraw_of_the_text_cannot_end_the_block() {
         assert_eq!(
-            protect_liquid("`{% raw %}x{%- endraw -%}`"),
-            "`{% raw %}{% raw %}x{% endraw %}{{ \"{%- endraw -\" }}%}{% raw %}{% endraw %}`"
+            protect_liquid("`{%- endraw -%}`"),
+            "`{% raw %}{%{% endraw %}{% raw %}- endraw -%}{% endraw %}`"
         );
     }
 }

@@ -11,8 +11,9 @@
 //!   `timezone`, `permalink`, `excerpt_separator`, `future`, `unpublished` —, the posts
 //!   collection's `permalink`, and the `defaults:` sets for every path that give posts a
 //!   `permalink`, `slug` or categories (only those values: a theme's `layout` would name a
-//!   layout the new site lacks). Themes, plugins and the rest of the source's settings are left
-//!   to the user.
+//!   layout the new site lacks), and `plugins: [jekyll-redirect-from]` when the source used it
+//!   (it serves the posts' `redirect_from` URLs). Themes, other plugins and the rest of the
+//!   source's settings are left to the user.
 //! - **Hugo**: `baseURL` (`url` and `baseurl`), `title`, `defaultContentLanguage`, `timeZone`,
 //!   `buildFuture` when the source had `future: true`, `[permalinks]` for posts when Hugo's
 //!   tokens can reproduce the source's permalink template ([`hugo_permalink`]),
@@ -56,6 +57,9 @@ const JEKYLL_KEYS: &[&str] = &[
     "future",
     "unpublished",
 ];
+
+/// The plugin that serves a post's `redirect_from` URLs.
+const REDIRECT_PLUGIN: &str = "jekyll-redirect-from";
 
 /// `defaults:` values that decide a post's URL.
 const URL_DEFAULTS: &[&str] = &["permalink", "slug", "categories", "category"];
@@ -124,6 +128,15 @@ fn jekyll_config(site: Option<&Site>, title: Option<&str>) -> String {
         )]);
         let collections = Value::Mapping(vec![(Value::String("posts".into()), posts)]);
         yaml::write_entry(&mut out, "collections", &collections, false);
+    }
+    // A post's `redirect_from` URLs were served by jekyll-redirect-from: the plugin stays.
+    let redirects = ["plugins", "gems"].iter().any(|key| {
+        matches!(setting(key), Some(Value::Sequence(plugins))
+            if plugins.iter().any(|plugin| plugin.as_str() == Some(REDIRECT_PLUGIN)))
+    });
+    if redirects {
+        let plugins = Value::Sequence(vec![Value::String(REDIRECT_PLUGIN.into())]);
+        yaml::write_entry(&mut out, "plugins", &plugins, false);
     }
     if let Some(Value::Sequence(sets)) = setting("defaults") {
         let kept: Vec<Value> = sets.iter().filter_map(url_defaults).collect();
@@ -369,6 +382,7 @@ mod tests {
              \x20 - scope: {path: _pages}\n    values: {permalink: /x/}\n",
         );
         let text = jekyll_config(Some(&site), None);
+        assert!(!text.contains("plugins:"), "{text}");
         assert!(!text.contains("theme:"), "{text}");
         assert!(!text.contains("layout:"), "{text}");
         assert!(!text.contains("_pages"), "{text}");
@@ -416,6 +430,16 @@ mod tests {
         assert_eq!(
             page_url(Layout::Zola, None, "content/posts/2022-01-01-a.md", date),
             None
+        );
+    }
+
+    #[test]
+    fn the_redirect_plugin_stays() {
+        let site = site("plugins:\n  - jekyll-feed\n  - jekyll-redirect-from\n");
+        let text = jekyll_config(Some(&site), None);
+        assert!(
+            text.ends_with("plugins:\n  - jekyll-redirect-from\n"),
+            "{text}"
         );
     }
 
