@@ -15,12 +15,12 @@
 //! adds only a theme, which prints the fields through the platform's own variables. Hugo: a
 //! one-line `layouts/_default/single.html` (`.Title`, `.Date.Unix`, `.Params.tags`,
 //! `.Params.categories`, `.Params.source_url`, `.Content`) and a home page listing
-//! `.Site.RegularPages`. Jekyll: a one-line `_layouts/NAME.html` around `content` for every
-//! layout name the posts and `defaults:` use, and a listing page printing each of `site.posts`
-//! (`post.url`, `post.title`, `post.date`, `post.tags`, `post.categories`,
-//! `post.source_url`): Jekyll applies no layout to a post that names none, so a layout cannot
-//! be where the fields are read. The exported config is used as it is: the export alone must
-//! build. Each build must:
+//! `.Site.RegularPages`. Jekyll: a one-line `_layouts/NAME.html` for every layout name the
+//! posts and `defaults:` use (`page.title`, `page.date`, `page.tags`, `page.categories`,
+//! `page.source_url`, `content`), and a listing page printing each of `site.posts` with the
+//! same fields, read for a post without a layout (Jekyll applies none unless the post or
+//! `defaults:` names one). The exported config is used as it is: the export alone must build.
+//! Each build must:
 //!
 //! - exit 0 with nothing in the program's own output but its progress lines: a warning or an
 //!   error fails, with the line shown;
@@ -297,10 +297,11 @@ fn read_source(archive: &Path, temp: &Path) -> BTreeMap<String, Reading> {
         .collect()
 }
 
-/// The Jekyll theme: one layout, the same for every name, around the content. A post's fields
-/// are printed by the listing, from `site.posts`: a post without a layout (Jekyll applies
-/// none unless the post or `defaults` names one) has no template to print them.
-const JEKYLL_LAYOUT: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{{ page.title | xml_escape }}</title></head><body><main id=\"nb-content\">{{ content }}</main></body></html>\n";
+/// The Jekyll theme: one layout, the same for every name, printing a post's fields
+/// (`page.title`, `page.date`, `page.tags`, `page.categories`, `page.source_url`) and then
+/// `content`. A post without a layout (Jekyll applies none unless the post or `defaults:`
+/// names one) has no template: its fields are read from the listing, `site.posts`.
+const JEKYLL_LAYOUT: &str = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{{ page.title | xml_escape }}</title></head><body><p class=\"nb-title\">{{ page.title | xml_escape }}</p><p class=\"nb-date\">{{ page.date | date: '%s' }}</p><p>{% for tag in page.tags %}<i class=\"nb-tag\">{{ tag | xml_escape }}</i>{% endfor %}</p><p>{% for category in page.categories %}<i class=\"nb-category\">{{ category | xml_escape }}</i>{% endfor %}</p><p class=\"nb-source-url\">{{ page.source_url | xml_escape }}</p><main id=\"nb-content\">{{ content }}</main></body></html>\n";
 
 /// The site's base URL, then each post Jekyll publishes: its URL and its fields, one JSON
 /// object a line.
@@ -762,14 +763,18 @@ fn build_jekyll(comparison: &mut Comparison, site: &Path, destination: &Path) ->
         .map(|line| {
             let post: serde_json::Value = serde_json::from_str(line)
                 .unwrap_or_else(|error| panic!("a listing line: {line:?}: {error}"));
-            let fields = Fields {
-                title: text(&post["title"]),
-                date: text(&post["date"]),
-                tags: texts(&post["tags"]),
-                categories: texts(&post["categories"]),
-                source_url: text(&post["source_url"]),
-            };
-            (text(&post["url"]), fields)
+            let url = text(&post["url"]);
+            // The page's own fields where its layout printed them, else the listing's.
+            let fields = site::file_for(destination, &path_of(&url))
+                .and_then(|file| page_fields(&file))
+                .unwrap_or_else(|| Fields {
+                    title: text(&post["title"]),
+                    date: text(&post["date"]),
+                    tags: texts(&post["tags"]),
+                    categories: texts(&post["categories"]),
+                    source_url: text(&post["source_url"]),
+                });
+            (url, fields)
         })
         .collect();
     Some(Built {
@@ -815,7 +820,7 @@ fn build_hugo(comparison: &mut Comparison, site: &Path, destination: &Path) -> O
                 _ => path,
             };
             let fields = site::file_for(destination, &below)
-                .map(|file| hugo_fields(&file))
+                .and_then(|file| page_fields(&file))
                 .unwrap_or_default();
             (below, fields)
         })
@@ -828,9 +833,11 @@ fn build_hugo(comparison: &mut Comparison, site: &Path, destination: &Path) -> O
     })
 }
 
-/// What the Hugo theme's `single.html` printed on a post's page.
-fn hugo_fields(file: &Path) -> Fields {
+/// What the theme printed on a post's page (Hugo's `single.html`, Jekyll's layouts); `None`
+/// for a page without them.
+fn page_fields(file: &Path) -> Option<Fields> {
     let html = Html::parse_document(&fs::read_to_string(file).unwrap_or_default());
+    html.select(&selector(".nb-title")).next()?;
     let one = |css: &str| {
         html.select(&selector(css))
             .next()
@@ -838,13 +845,13 @@ fn hugo_fields(file: &Path) -> Fields {
             .unwrap_or_default()
     };
     let many = |css: &str| html.select(&selector(css)).map(plain_text).collect();
-    Fields {
+    Some(Fields {
         title: one(".nb-title"),
         date: one(".nb-date"),
         tags: many(".nb-tag"),
         categories: many(".nb-category"),
         source_url: one(".nb-source-url"),
-    }
+    })
 }
 
 /// Every check of one archive on every platform: its figures lines and failures.
