@@ -1,0 +1,301 @@
+//! kramdown's `{:…}` syntax and abbreviation definitions, found outside code (code spans and
+//! code blocks as pulldown-cmark sees them):
+//!
+//! - `{::comment}…{:/comment}` (or `{:/}`) is hidden, content and all;
+//! - `{::nomarkdown}…{:/nomarkdown}`: the content is raw HTML, kept out of the Markdown parser
+//!   and sanitized as any other HTML;
+//! - `{::options … /}` and attribute lists (`{: .notice}`, `{:#id}`, `{:ref: .x}`) are dropped;
+//!   a `.language-x` class in an attribute list alone on the line just before or after a code
+//!   block without a language gives it that language, as kramdown does;
+//! - `*[CSS]: Cascading Style Sheets` lines leave the text; the abbreviation is remembered.
+//!
+//! Everything `{:…}` is recorded as a [`Construct`] (lint rule CNT004). Under
+//! [`TemplatePolicy::Keep`] it stays in the text as written and has no effect.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Event, Options, Parser, Tag};
+use regex::Regex;
+
+use super::{placeholder, Extras, Writer};
+use crate::sanitize::offsets::OffsetMap;
+use crate::sanitize::policy::TemplatePolicy;
+use crate::sanitize::template::{Construct, ConstructKind};
+
+/// The options `markdown.rs` renders with, so that code is where it will be.
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_TASKLISTS);
+
+static ABBREVIATION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^ {0,3}\*\[([^\n]+?)\]:([^\n]*)$").expect("valid regex"));
+
+struct Edit {
+    range: Range<usize>,
+    replacement: String,
+}
+
+pub(super) fn apply(
+    text: &str,
+    policy: TemplatePolicy,
+    extras: &mut Extras,
+    constructs: &mut Vec<Construct>,
+) -> (String, OffsetMap) {
+    if !text.contains("{:") && !text.contains("*[") {
+        return (text.to_owned(), OffsetMap::identity());
+    }
+    let (code, _) = code_ranges(text);
+    let in_code = |at: usize| {
+        let index = code.partition_point(|range| range.end <= at);
+        code.get(index).is_some_and(|range| range.start <= at)
+    };
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut languages: Vec<(usize, String)> = Vec::new();
+    let drop = policy == TemplatePolicy::Drop;
+    let mut search = 0;
+    while let Some(found) = text[search..].find("{:") {
+        let position = search + found;
+        search = position + 2;
+        if in_code(position) {
+            continue;
+        }
+        let rest = &text[position..];
+        let record = |length: usize, constructs: &mut Vec<Construct>| {
+            constructs.push(Construct {
+                kind: ConstructKind::KramdownAttributes,
+                text: rest[..length].to_owned(),
+                span: position..position + length,
+                replaced: false,
+            });
+        };
+        if drop && rest.starts_with("{::comment}") {
+            let end = closing(rest, "{:/comment}").map_or(rest.len(), |close| close.end);
+            record(end, constructs);
+            edits.push(Edit {
+                range: position..position + end,
+                replacement: String::new(),
+            });
+            search = position + end;
+            continue;
+        }
+        if drop && rest.starts_with("{::nomarkdown}") {
+            let open = "{::nomarkdown}".len();
+            record(open, constructs);
+            let close = closing(rest, "{:/nomarkdown}");
+            let content_end = close.as_ref().map_or(rest.len(), |close| close.start);
+            let content = &rest[open..content_end];
+            let index = extras.push_raw(content.to_owned());
+            edits.push(Edit {
+                range: position..position + open,
+                replacement: String::new(),
+            });
+            edits.push(Edit {
+                range: position + open..position + content_end,
+                replacement: placeholder(index, content.len()),
+            });
+            search = position + content_end;
+            if let Some(close) = close {
+                constructs.push(Construct {
+                    kind: ConstructKind::KramdownAttributes,
+                    text: rest[close.clone()].to_owned(),
+                    span: position + close.start..position + close.end,
+                    replaced: false,
+                });
+                edits.push(Edit {
+                    range: position + close.start..position + close.end,
+                    replacement: String::new(),
+                });
+                search = position + close.end;
+            }
+            continue;
+        }
+        let line_end = rest.find('\n').unwrap_or(rest.len());
+        let Some(close) = rest[..line_end].find('}') else {
+            continue;
+        };
+        let list = &rest[..close + 1];
+        if !is_attribute_list(list) {
+            continue;
+        }
+        // A code span opened earlier on the line and not closed: not an attribute list.
+        let line_start = text[..position].rfind('\n').map_or(0, |at| at + 1);
+        if text[line_start..position].matches('`').count() % 2 == 1 {
+            continue;
+        }
+        record(list.len(), constructs);
+        if drop {
+            edits.push(Edit {
+                range: position..position + list.len(),
+                replacement: String::new(),
+            });
+            let alone = text[line_start..position].trim().is_empty()
+                && rest[list.len()..line_end].trim().is_empty();
+            if let (true, Some(language)) = (alone, language(list)) {
+                languages.push((position, language));
+            }
+        }
+        search = position + list.len();
+    }
+    for captures in ABBREVIATION.captures_iter(text) {
+        let (Some(whole), Some(name), Some(title)) =
+            (captures.get(0), captures.get(1), captures.get(2))
+        else {
+            continue;
+        };
+        if in_code(whole.start()) || name.as_str().trim().is_empty() {
+            continue;
+        }
+        edits.push(Edit {
+            range: whole.range(),
+            replacement: String::new(),
+        });
+        let name = name.as_str().to_owned();
+        extras.abbreviations.retain(|(known, _)| *known != name);
+        extras
+            .abbreviations
+            .push((name, title.as_str().trim().to_owned()));
+    }
+    edits.sort_by_key(|edit| edit.range.start);
+    // An abbreviation line inside a comment or raw HTML went with it.
+    let mut kept: Vec<Edit> = Vec::with_capacity(edits.len());
+    for edit in edits {
+        if kept
+            .last()
+            .is_some_and(|last| last.range.end > edit.range.start)
+        {
+            continue;
+        }
+        kept.push(edit);
+    }
+    let mut writer = Writer::new(text.len());
+    let mut copied = 0;
+    let mut shifts: Vec<(usize, isize)> = Vec::with_capacity(kept.len());
+    let mut shift = 0isize;
+    for edit in &kept {
+        if copied < edit.range.start {
+            writer.push(&text[copied..edit.range.start], copied);
+        }
+        if !edit.replacement.is_empty() {
+            writer.push(&edit.replacement, edit.range.start);
+        }
+        copied = edit.range.end;
+        writer.map.push(writer.out.len(), copied);
+        shift += edit.replacement.len() as isize - edit.range.len() as isize;
+        shifts.push((edit.range.end, shift));
+    }
+    if copied < text.len() {
+        writer.push(&text[copied..], copied);
+    }
+    if !languages.is_empty() {
+        // Where the code blocks are once the attribute lists are gone: a list alone on its
+        // line no longer makes that line part of a paragraph.
+        let (_, blocks) = code_ranges(&writer.out);
+        for (position, language) in languages {
+            let index = shifts.partition_point(|(end, _)| *end <= position);
+            let shift = index.checked_sub(1).map_or(0, |last| shifts[last].1);
+            let at = position.checked_add_signed(shift).unwrap_or(position);
+            let line_start = writer.out[..at].rfind('\n').map_or(0, |at| at + 1);
+            let line_end = writer.out[at..]
+                .find('\n')
+                .map_or(writer.out.len(), |end| at + end);
+            if let Some(block) = adjacent_code_block(&writer.out, &blocks, line_start..line_end) {
+                extras.languages.entry(block).or_insert(language);
+            }
+        }
+    }
+    (writer.out, writer.map)
+}
+
+/// The end of an extension's content: `close` or kramdown's short `{:/}`, whichever is first.
+fn closing(rest: &str, close: &str) -> Option<Range<usize>> {
+    [close, "{:/}"]
+        .iter()
+        .filter_map(|tag| rest.find(tag).map(|at| at..at + tag.len()))
+        .min_by_key(|range| range.start)
+}
+
+/// Code spans and code blocks, sorted; and the code blocks without a language (where they
+/// start, where they end).
+fn code_ranges(text: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+    let mut code = Vec::new();
+    let mut blocks = Vec::new();
+    for (event, range) in Parser::new_ext(text, OPTIONS).into_offset_iter() {
+        match event {
+            Event::Code(_) => code.push(range),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let bare = match kind {
+                    pulldown_cmark::CodeBlockKind::Indented => true,
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => info.trim().is_empty(),
+                };
+                if bare {
+                    blocks.push(range.clone());
+                }
+                code.push(range);
+            }
+            _ => {}
+        }
+    }
+    code.sort_by_key(|range| range.start);
+    (code, blocks)
+}
+
+/// The start of the code block that ends on the line before `line` or starts on the line
+/// after it.
+fn adjacent_code_block(text: &str, blocks: &[Range<usize>], line: Range<usize>) -> Option<usize> {
+    let next_line = (line.end + 1).min(text.len());
+    blocks
+        .iter()
+        .find(|block| {
+            let starts_after = text[..block.start].rfind('\n').map_or(0, |at| at + 1) == next_line;
+            // A block's range ends after its last line, or at the end of it.
+            let ends_before = block.end == line.start || block.end + 1 == line.start;
+            starts_after || ends_before
+        })
+        .map(|block| block.start)
+}
+
+/// The first `.language-x` class of an attribute list.
+fn language(list: &str) -> Option<String> {
+    list.trim_start_matches('{')
+        .trim_end_matches('}')
+        .trim_start_matches(':')
+        .split_whitespace()
+        .flat_map(|token| token.split('.'))
+        .find_map(|class| class.strip_prefix("language-"))
+        .filter(|name| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_+#-".contains(c))
+        })
+        .map(str::to_owned)
+}
+
+/// `{: .class #id key="value"}`, `{:.class}`, `{::comment}`, `{::options … /}`, `{:/}`.
+pub(super) fn is_attribute_list(list: &str) -> bool {
+    let inner = list.trim_start_matches('{').trim_end_matches('}');
+    let inner = inner.trim_start_matches(':');
+    !inner.contains('{')
+        && (inner.is_empty()
+            || inner.trim_start().starts_with(['.', '#', ':'])
+            // The end of an extension: `{:/comment}`, `{:/}`.
+            || matches!(inner.trim(), "/" | "/comment" | "/nomarkdown")
+            || inner
+                .trim()
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && (inner.contains('=')
+                    || inner.trim_end().ends_with('/')
+                    || [
+                        "comment",
+                        "nomarkdown",
+                        "options",
+                        "/comment",
+                        "/nomarkdown",
+                    ]
+                    .iter()
+                    .any(|word| inner.trim().starts_with(word))))
+}

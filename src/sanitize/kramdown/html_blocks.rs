@@ -1,0 +1,308 @@
+//! `markdown="…"` on HTML elements, as kramdown reads it: `"1"` parses the content as the
+//! element's content model says (block for `div`, `section`, …; span for `p`, `h1`, …; raw
+//! otherwise), `"block"` and `"span"` say which, `"0"` keeps it raw. Only an element whose
+//! opening tag starts a line (up to three spaces in) outside fenced code is an HTML block; on
+//! any other tag the attribute is only removed.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{placeholder, Extras, Writer};
+use crate::sanitize::offsets::OffsetMap;
+
+/// The opening tag of an element at the start of a line, with a `markdown` attribute.
+static BLOCK_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^ {0,3}<([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*?)?\smarkdown\s*=\s*("[^"]*"|'[^']*'|[^\s"'<>=`/]+)[^<>]*>"#)
+        .expect("valid regex")
+});
+
+/// The `markdown` attribute inside any opening tag, to be removed.
+static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(<[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*?)?)(\smarkdown\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`/]+))"#)
+        .expect("valid regex")
+});
+
+const BLOCK_MODEL: &[&str] = &[
+    "address",
+    "applet",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "fieldset",
+    "figure",
+    "figcaption",
+    "footer",
+    "form",
+    "header",
+    "hgroup",
+    "iframe",
+    "li",
+    "main",
+    "map",
+    "menu",
+    "nav",
+    "noscript",
+    "object",
+    "section",
+    "summary",
+    "td",
+];
+const SPAN_MODEL: &[&str] = &[
+    "a", "abbr", "acronym", "b", "bdo", "big", "button", "cite", "caption", "del", "dfn", "dt",
+    "em", "h1", "h2", "h3", "h4", "h5", "h6", "i", "ins", "label", "legend", "optgroup", "p", "q",
+    "rb", "rbc", "rp", "rt", "rtc", "ruby", "select", "small", "span", "strong", "sub", "sup",
+    "th", "tt",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Block,
+    Span,
+    Raw,
+}
+
+fn mode(element: &str, value: &str) -> Option<Mode> {
+    let value = value.trim_matches(['"', '\'']);
+    match value {
+        "0" => Some(Mode::Raw),
+        "block" => Some(Mode::Block),
+        "span" => Some(Mode::Span),
+        "1" if BLOCK_MODEL.contains(&element) => Some(Mode::Block),
+        "1" if SPAN_MODEL.contains(&element) => Some(Mode::Span),
+        "1" => Some(Mode::Raw),
+        _ => None,
+    }
+}
+
+/// `text` with every `markdown` attribute applied and removed.
+pub(super) fn expand(text: &str, extras: &mut Extras) -> (String, OffsetMap) {
+    if !text.contains("markdown") {
+        return (text.to_owned(), OffsetMap::identity());
+    }
+    let mut writer = Writer::new(text.len() + 64);
+    expand_range(text, 0, text.len(), &mut writer, extras, 0);
+    (writer.out, writer.map)
+}
+
+/// Nested blocks deeper than this are left as they are (their attribute still removed).
+const MAX_DEPTH: usize = 64;
+
+fn expand_range(
+    text: &str,
+    start: usize,
+    end: usize,
+    writer: &mut Writer,
+    extras: &mut Extras,
+    depth: usize,
+) {
+    let mut copied = start;
+    let mut line_start = start;
+    let mut fence: Option<(u8, usize)> = None;
+    while line_start < end {
+        let line_end = text[line_start..end]
+            .find('\n')
+            .map_or(end, |at| line_start + at);
+        let line = &text[line_start..line_end];
+        let next_line = (line_end + 1).min(end);
+        if let Some(open) = fence {
+            if closes_fence(line, open) {
+                fence = None;
+            }
+            line_start = next_line;
+            continue;
+        }
+        if let Some(opened) = opens_fence(line) {
+            fence = Some(opened);
+            line_start = next_line;
+            continue;
+        }
+        let found = (depth < MAX_DEPTH)
+            .then(|| BLOCK_TAG.captures(line))
+            .flatten()
+            .and_then(|captures| {
+                let element = captures[1].to_ascii_lowercase();
+                let mode = mode(&element, &captures[2])?;
+                Some((element, mode, captures[0].len()))
+            });
+        let Some((element, mode, tag_length)) = found else {
+            strip_attributes(text, line_start, line_end, &mut copied, writer);
+            line_start = next_line;
+            continue;
+        };
+        copy(text, copied, line_start, writer);
+        let tag_end = line_start + tag_length;
+        let opening = &text[line_start..tag_end];
+        let opening_kept = ATTRIBUTE.replace(opening, "$1").into_owned();
+        let close = find_close(text, tag_end, end, &element, mode == Mode::Block);
+        let (content_end, after) = close
+            .clone()
+            .map_or((end, end), |close| (close.start, close.end));
+        match mode {
+            Mode::Block => {
+                writer.push(&opening_kept, line_start);
+                writer.push("\n\n", tag_end);
+                expand_range(text, tag_end, content_end, writer, extras, depth + 1);
+                if let Some(close) = close {
+                    writer.push("\n\n", close.start);
+                    writer.push(&text[close.clone()], close.start);
+                    // A blank line ends the HTML block, so what follows is Markdown again.
+                    writer.push("\n", close.end);
+                }
+            }
+            Mode::Span => {
+                writer.push("\n\n", line_start);
+                let content = &text[tag_end..content_end];
+                let lead = content.len() - content.trim_start().len();
+                extras
+                    .spans
+                    .insert(writer.out.len(), (opening_kept, format!("</{element}>")));
+                // One paragraph: the blank lines of the content go (kramdown reads it as
+                // one run of text).
+                let mut at = tag_end + lead;
+                for piece in text[at..content_end].split_inclusive('\n') {
+                    if !piece.trim().is_empty() {
+                        let mut piece_copied = at;
+                        strip_attributes(text, at, at + piece.len(), &mut piece_copied, writer);
+                        copy(text, piece_copied, at + piece.len(), writer);
+                    }
+                    at += piece.len();
+                }
+                writer.push("\n\n", content_end);
+            }
+            Mode::Raw => {
+                let whole = &text[line_start..after];
+                let kept = format!("{opening_kept}{}", &text[tag_end..after]);
+                let index = extras.push_raw(kept);
+                writer.push(&placeholder(index, whole.len()), line_start);
+            }
+        }
+        copied = after;
+        // Go on after the element: the rest of its closing line is read as the start of one.
+        line_start = after;
+    }
+    copy(text, copied, end, writer);
+}
+
+fn copy(text: &str, from: usize, to: usize, writer: &mut Writer) {
+    if from < to {
+        writer.push(&text[from..to], from);
+    }
+}
+
+/// Remove `markdown="…"` from the tags of `text[line_start..line_end]` outside code spans,
+/// copying what comes before each.
+fn strip_attributes(
+    text: &str,
+    line_start: usize,
+    line_end: usize,
+    copied: &mut usize,
+    writer: &mut Writer,
+) {
+    let line = &text[line_start..line_end];
+    if !line.contains("markdown") {
+        return;
+    }
+    for captures in ATTRIBUTE.captures_iter(line) {
+        let Some(attribute) = captures.get(2) else {
+            continue;
+        };
+        let before = &line[..attribute.start()];
+        if before.matches('`').count() % 2 == 1 {
+            continue;
+        }
+        let start = line_start + attribute.start();
+        copy(text, *copied, start, writer);
+        *copied = line_start + attribute.end();
+    }
+}
+
+/// The closing tag that ends the element opened before `from`, counting nested elements of
+/// the same name; in block content, tags inside fenced code do not count.
+fn find_close(
+    text: &str,
+    from: usize,
+    end: usize,
+    element: &str,
+    skip_fences: bool,
+) -> Option<std::ops::Range<usize>> {
+    let mut depth = 1usize;
+    let mut fence: Option<(u8, usize)> = None;
+    let mut line_start = from;
+    let mut first = true;
+    while line_start < end {
+        let line_end = text[line_start..end]
+            .find('\n')
+            .map_or(end, |at| line_start + at);
+        let line = &text[line_start..line_end];
+        if skip_fences && !first {
+            if let Some(open) = fence {
+                if closes_fence(line, open) {
+                    fence = None;
+                }
+                line_start = line_end + 1;
+                continue;
+            }
+            if let Some(opened) = opens_fence(line) {
+                fence = Some(opened);
+                line_start = line_end + 1;
+                continue;
+            }
+        }
+        first = false;
+        let lower = line.to_ascii_lowercase();
+        let mut at = 0;
+        while let Some(found) = lower[at..].find('<') {
+            let tag = at + found;
+            let rest = &lower[tag + 1..];
+            let (closing, name_from) = match rest.strip_prefix('/') {
+                Some(after) => (true, after),
+                None => (false, rest),
+            };
+            let named = name_from.strip_prefix(element).is_some_and(|after| {
+                after.is_empty() || after.starts_with(['>', ' ', '\t', '/', '\n'])
+            });
+            if named {
+                if closing {
+                    depth -= 1;
+                    if depth == 0 {
+                        let close_end =
+                            lower[tag..].find('>').map_or(line.len(), |gt| tag + gt + 1);
+                        return Some(line_start + tag..line_start + close_end);
+                    }
+                } else if !lower[tag..].split('>').next().unwrap_or("").ends_with('/') {
+                    depth += 1;
+                }
+            }
+            at = tag + 1;
+        }
+        line_start = line_end + 1;
+    }
+    None
+}
+
+/// A fence opening line: its character and length.
+pub(super) fn opens_fence(line: &str) -> Option<(u8, usize)> {
+    let trimmed = line.trim_start_matches(' ');
+    if line.len() - trimmed.len() > 3 {
+        return None;
+    }
+    let character = *trimmed.as_bytes().first()?;
+    if character != b'`' && character != b'~' {
+        return None;
+    }
+    let length = trimmed.bytes().take_while(|b| *b == character).count();
+    let info = &trimmed[length..];
+    (length >= 3 && !(character == b'`' && info.contains('`'))).then_some((character, length))
+}
+
+pub(super) fn closes_fence(line: &str, (character, length): (u8, usize)) -> bool {
+    let trimmed = line.trim_start_matches(' ');
+    let run = trimmed.bytes().take_while(|b| *b == character).count();
+    line.len() - trimmed.len() <= 3 && run >= length && trimmed[run..].trim().is_empty()
+}
