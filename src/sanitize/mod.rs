@@ -207,13 +207,11 @@ fn preprocess(
             let liquid = template::strip(post.body(), site, policy.templates());
             let kramdown = kramdown::blocks(&liquid.text, policy.templates());
             let mut constructs = liquid.constructs;
-            constructs.extend(kramdown.constructs.into_iter().map(|construct| {
-                let start = liquid.map.map(construct.span.start);
-                Construct {
-                    span: start..start + construct.text.len(),
-                    ..construct
-                }
-            }));
+            constructs.extend(kramdown::placed(
+                kramdown.constructs,
+                &liquid.map,
+                post.body(),
+            ));
             constructs.sort_by_key(|construct| construct.span.start);
             let pre = template::Preprocessed {
                 text: kramdown.text,

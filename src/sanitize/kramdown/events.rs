@@ -214,28 +214,7 @@ where
             return html;
         }
         let mut out = String::with_capacity(html.len());
-        let mut rest: &str = &html;
-        while let Some(at) = rest.find(PLACEHOLDER) {
-            out.push_str(&rest[..at]);
-            let after = &rest[at + PLACEHOLDER.len()..];
-            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-            let end = after.find("-->").map(|end| end + 3);
-            let raw = after[..digits]
-                .parse::<usize>()
-                .ok()
-                .and_then(|index| self.extras.raw.get(index));
-            match (raw, end) {
-                (Some(raw), Some(end)) if after[digits..end - 3].trim().is_empty() => {
-                    out.push_str(raw);
-                    rest = &after[end..];
-                }
-                _ => {
-                    out.push_str(PLACEHOLDER);
-                    rest = after;
-                }
-            }
-        }
-        out.push_str(rest);
+        put_back(&html, &self.extras.raw, self.extras.raw.len(), &mut out);
         out.into()
     }
 
@@ -304,6 +283,34 @@ where
             );
         }
     }
+}
+
+/// `html` with the placeholders of `raw[..limit]` replaced, into `out`. Raw HTML may hold the
+/// placeholder of HTML kept raw before it (a `markdown="0"` element in `{::nomarkdown}`), never
+/// a later one, so this ends.
+fn put_back(html: &str, raw: &[String], limit: usize, out: &mut String) {
+    let mut rest = html;
+    while let Some(at) = rest.find(PLACEHOLDER) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + PLACEHOLDER.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let end = after.find("-->").map(|end| end + 3);
+        let index = after[..digits]
+            .parse::<usize>()
+            .ok()
+            .filter(|index| *index < limit);
+        match (index, end) {
+            (Some(index), Some(end)) if after[digits..end - 3].trim().is_empty() => {
+                put_back(&raw[index], raw, index, out);
+                rest = &after[end..];
+            }
+            _ => {
+                out.push_str(PLACEHOLDER);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
 }
 
 /// Ruby's `\w` without a Unicode flag: ASCII letters, digits and `_`.

@@ -218,7 +218,7 @@ fn closing(rest: &str, close: &str) -> Option<Range<usize>> {
 
 /// Code spans and code blocks, sorted; and the code blocks without a language (where they
 /// start, where they end).
-fn code_ranges(text: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+pub(super) fn code_ranges(text: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
     let mut code = Vec::new();
     let mut blocks = Vec::new();
     for (event, range) in Parser::new_ext(text, OPTIONS).into_offset_iter() {

@@ -86,139 +86,156 @@ pub(super) fn expand(text: &str, extras: &mut Extras) -> (String, OffsetMap) {
         return (text.to_owned(), OffsetMap::identity());
     }
     let mut writer = Writer::new(text.len() + 64);
-    expand_range(text, 0, text.len(), &mut writer, extras, 0);
+    let (code, _) = super::extensions::code_ranges(text);
+    let scan = Scan { text, code: &code };
+    scan.expand_range(0, text.len(), &mut writer, extras, 0);
     (writer.out, writer.map)
 }
 
 /// Nested blocks deeper than this are left as they are (their attribute still removed).
 const MAX_DEPTH: usize = 64;
 
-fn expand_range(
-    text: &str,
-    start: usize,
-    end: usize,
-    writer: &mut Writer,
-    extras: &mut Extras,
-    depth: usize,
-) {
-    let mut copied = start;
-    let mut line_start = start;
-    let mut fence: Option<(u8, usize)> = None;
-    while line_start < end {
-        let line_end = text[line_start..end]
-            .find('\n')
-            .map_or(end, |at| line_start + at);
-        let line = &text[line_start..line_end];
-        let next_line = (line_end + 1).min(end);
-        if let Some(open) = fence {
-            if closes_fence(line, open) {
-                fence = None;
-            }
-            line_start = next_line;
-            continue;
-        }
-        if let Some(opened) = opens_fence(line) {
-            fence = Some(opened);
-            line_start = next_line;
-            continue;
-        }
-        let found = (depth < MAX_DEPTH)
-            .then(|| BLOCK_TAG.captures(line))
-            .flatten()
-            .and_then(|captures| {
-                let element = captures[1].to_ascii_lowercase();
-                let mode = mode(&element, &captures[2])?;
-                Some((element, mode, captures[0].len()))
-            });
-        let Some((element, mode, tag_length)) = found else {
-            strip_attributes(text, line_start, line_end, &mut copied, writer);
-            line_start = next_line;
-            continue;
-        };
-        copy(text, copied, line_start, writer);
-        let tag_end = line_start + tag_length;
-        let opening = &text[line_start..tag_end];
-        let opening_kept = ATTRIBUTE.replace(opening, "$1").into_owned();
-        let close = find_close(text, tag_end, end, &element, mode == Mode::Block);
-        let (content_end, after) = close
-            .clone()
-            .map_or((end, end), |close| (close.start, close.end));
-        match mode {
-            Mode::Block => {
-                writer.push(&opening_kept, line_start);
-                writer.push("\n\n", tag_end);
-                expand_range(text, tag_end, content_end, writer, extras, depth + 1);
-                if let Some(close) = close {
-                    writer.push("\n\n", close.start);
-                    writer.push(&text[close.clone()], close.start);
-                    // A blank line ends the HTML block, so what follows is Markdown again.
-                    writer.push("\n", close.end);
-                }
-            }
-            Mode::Span => {
-                writer.push("\n\n", line_start);
-                let content = &text[tag_end..content_end];
-                let lead = content.len() - content.trim_start().len();
-                extras
-                    .spans
-                    .insert(writer.out.len(), (opening_kept, format!("</{element}>")));
-                // One paragraph: the blank lines of the content go (kramdown reads it as
-                // one run of text).
-                let mut at = tag_end + lead;
-                for piece in text[at..content_end].split_inclusive('\n') {
-                    if !piece.trim().is_empty() {
-                        let mut piece_copied = at;
-                        strip_attributes(text, at, at + piece.len(), &mut piece_copied, writer);
-                        copy(text, piece_copied, at + piece.len(), writer);
-                    }
-                    at += piece.len();
-                }
-                writer.push("\n\n", content_end);
-            }
-            Mode::Raw => {
-                let whole = &text[line_start..after];
-                let kept = format!("{opening_kept}{}", &text[tag_end..after]);
-                let index = extras.push_raw(kept);
-                writer.push(&placeholder(index, whole.len()), line_start);
-            }
-        }
-        copied = after;
-        // Go on after the element: the rest of its closing line is read as the start of one.
-        line_start = after;
+/// The text and where code is in it (as the Markdown parser sees it before anything here is
+/// applied: code in a `markdown="1"` element is found by its fences only).
+struct Scan<'a> {
+    text: &'a str,
+    code: &'a [std::ops::Range<usize>],
+}
+
+impl Scan<'_> {
+    fn in_code(&self, at: usize) -> bool {
+        let index = self.code.partition_point(|range| range.end <= at);
+        self.code.get(index).is_some_and(|range| range.start <= at)
     }
-    copy(text, copied, end, writer);
+
+    fn expand_range(
+        &self,
+        start: usize,
+        end: usize,
+        writer: &mut Writer,
+        extras: &mut Extras,
+        depth: usize,
+    ) {
+        let text = self.text;
+        let mut copied = start;
+        let mut line_start = start;
+        let mut fence: Option<(u8, usize)> = None;
+        while line_start < end {
+            let line_end = text[line_start..end]
+                .find('\n')
+                .map_or(end, |at| line_start + at);
+            let line = &text[line_start..line_end];
+            let next_line = (line_end + 1).min(end);
+            if let Some(open) = fence {
+                if closes_fence(line, open) {
+                    fence = None;
+                }
+                line_start = next_line;
+                continue;
+            }
+            if let Some(opened) = opens_fence(line) {
+                fence = Some(opened);
+                line_start = next_line;
+                continue;
+            }
+            let found = (depth < MAX_DEPTH && !self.in_code(line_start))
+                .then(|| BLOCK_TAG.captures(line))
+                .flatten()
+                .and_then(|captures| {
+                    let element = captures[1].to_ascii_lowercase();
+                    let mode = mode(&element, &captures[2])?;
+                    Some((element, mode, captures[0].len()))
+                });
+            let Some((element, mode, tag_length)) = found else {
+                self.strip_attributes(line_start, line_end, &mut copied, writer);
+                line_start = next_line;
+                continue;
+            };
+            copy(text, copied, line_start, writer);
+            let tag_end = line_start + tag_length;
+            let opening = &text[line_start..tag_end];
+            let opening_kept = ATTRIBUTE.replace(opening, "$1").into_owned();
+            let close = find_close(text, tag_end, end, &element, mode == Mode::Block);
+            let (content_end, after) = close
+                .clone()
+                .map_or((end, end), |close| (close.start, close.end));
+            match mode {
+                Mode::Block => {
+                    writer.push(&opening_kept, line_start);
+                    writer.push("\n\n", tag_end);
+                    self.expand_range(tag_end, content_end, writer, extras, depth + 1);
+                    if let Some(close) = close {
+                        writer.push("\n\n", close.start);
+                        writer.push(&text[close.clone()], close.start);
+                        // A blank line ends the HTML block, so what follows is Markdown again.
+                        writer.push("\n", close.end);
+                    }
+                }
+                Mode::Span => {
+                    writer.push("\n\n", line_start);
+                    let content = &text[tag_end..content_end];
+                    let lead = content.len() - content.trim_start().len();
+                    extras
+                        .spans
+                        .insert(writer.out.len(), (opening_kept, format!("</{element}>")));
+                    // One paragraph: the blank lines of the content go (kramdown reads it as
+                    // one run of text).
+                    let mut at = tag_end + lead;
+                    for piece in text[at..content_end].split_inclusive('\n') {
+                        if !piece.trim().is_empty() {
+                            let mut piece_copied = at;
+                            self.strip_attributes(at, at + piece.len(), &mut piece_copied, writer);
+                            copy(text, piece_copied, at + piece.len(), writer);
+                        }
+                        at += piece.len();
+                    }
+                    writer.push("\n\n", content_end);
+                }
+                Mode::Raw => {
+                    let whole = &text[line_start..after];
+                    let inside = ATTRIBUTE.replace_all(&text[tag_end..after], "$1");
+                    let kept = format!("{opening_kept}{inside}");
+                    let index = extras.push_raw(kept);
+                    writer.push(&placeholder(index, whole.len()), line_start);
+                }
+            }
+            copied = after;
+            // Go on after the element: the rest of its closing line is read as the start of one.
+            line_start = after;
+        }
+        copy(text, copied, end, writer);
+    }
+
+    /// Remove `markdown="…"` from the tags of `text[line_start..line_end]` outside code,
+    /// copying what comes before each.
+    fn strip_attributes(
+        &self,
+        line_start: usize,
+        line_end: usize,
+        copied: &mut usize,
+        writer: &mut Writer,
+    ) {
+        let line = &self.text[line_start..line_end];
+        if !line.contains("markdown") {
+            return;
+        }
+        for captures in ATTRIBUTE.captures_iter(line) {
+            let (Some(tag), Some(attribute)) = (captures.get(0), captures.get(2)) else {
+                continue;
+            };
+            if self.in_code(line_start + tag.start()) {
+                continue;
+            }
+            let start = line_start + attribute.start();
+            copy(self.text, *copied, start, writer);
+            *copied = line_start + attribute.end();
+        }
+    }
 }
 
 fn copy(text: &str, from: usize, to: usize, writer: &mut Writer) {
     if from < to {
         writer.push(&text[from..to], from);
-    }
-}
-
-/// Remove `markdown="…"` from the tags of `text[line_start..line_end]` outside code spans,
-/// copying what comes before each.
-fn strip_attributes(
-    text: &str,
-    line_start: usize,
-    line_end: usize,
-    copied: &mut usize,
-    writer: &mut Writer,
-) {
-    let line = &text[line_start..line_end];
-    if !line.contains("markdown") {
-        return;
-    }
-    for captures in ATTRIBUTE.captures_iter(line) {
-        let Some(attribute) = captures.get(2) else {
-            continue;
-        };
-        let before = &line[..attribute.start()];
-        if before.matches('`').count() % 2 == 1 {
-            continue;
-        }
-        let start = line_start + attribute.start();
-        copy(text, *copied, start, writer);
-        *copied = line_start + attribute.end();
     }
 }
 

@@ -70,6 +70,34 @@ impl Extras {
     }
 }
 
+/// `constructs` found in a text made from `original` by `map`, with their spans and text in
+/// `original` (where a construct held something a stage changed, as written there).
+pub fn placed(constructs: Vec<Construct>, map: &OffsetMap, original: &str) -> Vec<Construct> {
+    constructs
+        .into_iter()
+        .map(|construct| {
+            let start = map.map(construct.span.start).min(original.len());
+            let end = match construct.span.end.checked_sub(1) {
+                Some(last) if construct.span.end > construct.span.start => map.map(last) + 1,
+                _ => start,
+            };
+            let mut end = end.clamp(start, original.len());
+            while !original.is_char_boundary(end) {
+                end += 1;
+            }
+            let mut start = start;
+            while !original.is_char_boundary(start) {
+                start -= 1;
+            }
+            Construct {
+                text: original[start..end].to_owned(),
+                span: start..end,
+                ..construct
+            }
+        })
+        .collect()
+}
+
 /// The entries of `map` at or after `start`, moved back by it.
 fn shifted<T: Clone>(map: &HashMap<usize, T>, start: usize) -> HashMap<usize, T> {
     map.iter()
@@ -85,10 +113,7 @@ pub fn blocks(text: &str, policy: TemplatePolicy) -> Kramdown {
     let mut constructs = Vec::new();
     let (text_out, extensions_map) =
         extensions::apply(&expanded, policy, &mut extras, &mut constructs);
-    for construct in &mut constructs {
-        let start = expanded_map.map(construct.span.start);
-        construct.span = start..start + construct.text.len();
-    }
+    let constructs = placed(constructs, &expanded_map, text);
     let mut abbreviations = std::mem::take(&mut extras.abbreviations);
     // The longest first, so that `HTML5` is found before `HTML`.
     abbreviations.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));

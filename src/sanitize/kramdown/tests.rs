@@ -172,3 +172,72 @@ fn placeholders_written_by_hand_stay_comments() {
     let out = html("<!--newsbundle-raw-0 -->\n\n<!--newsbundle-raw-x-->\n");
     assert!(out.contains("<!--newsbundle-raw-0 -->"), "{out}");
 }
+
+/// Pieces of kramdown-dense text for the property test.
+const PIECES: &[&str] = &[
+    "\n",
+    "\n\n",
+    "    ",
+    "text",
+    "新闻",
+    "CSS",
+    "*",
+    "`",
+    "<div markdown=\"1\">",
+    "<div markdown='0'>",
+    "<p class=\"x\" markdown=\"span\">",
+    "<section markdown=block>",
+    "<pre markdown=\"1\">",
+    "<span markdown=\"1\">",
+    "</div>",
+    "</p>",
+    "</section>",
+    "</pre>",
+    "```",
+    "~~~ ruby",
+    "{: .language-go}",
+    "{:.x}",
+    "{::comment}",
+    "{:/comment}",
+    "{::nomarkdown}",
+    "{:/nomarkdown}",
+    "{:/}",
+    "{::options x=\"1\" /}",
+    "*[CSS]: Cascading",
+    "*[新闻]:",
+    "| a | b |",
+    "|---|---|",
+    "|===|",
+    "|-|",
+    "<!--newsbundle-raw-0 -->",
+    "<!--newsbundle-raw-",
+    "-->",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Whatever kramdown-dense text: no panic, every position maps into the input (a raw
+    /// placeholder may run a little past a short end), every construct's span holds its text,
+    /// and every raw placeholder is put back by the Markdown stage.
+    #[test]
+    fn kramdown_soup_never_panics_and_maps_inside_the_input(
+        pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..40),
+    ) {
+        let body = pieces.concat();
+        for policy in [TemplatePolicy::Drop, TemplatePolicy::Keep] {
+            let stage = blocks(&body, policy);
+            for position in 0..=stage.text.len() {
+                proptest::prop_assert!(stage.map.map(position) <= body.len() + PLACEHOLDER.len() + 8);
+            }
+            for construct in &stage.constructs {
+                proptest::prop_assert_eq!(body.get(construct.span.clone()), Some(construct.text.as_str()));
+            }
+            let rendered = markdown::render(&stage.text, &stage.extras);
+            // Every placeholder is put back (unless the text held one to begin with).
+            if !body.contains(PLACEHOLDER) {
+                proptest::prop_assert!(!rendered.html.contains(PLACEHOLDER), "{}", rendered.html);
+            }
+        }
+    }
+}
