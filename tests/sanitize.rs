@@ -602,6 +602,45 @@ fn fixtures() {
     assert!(wrong.is_empty(), "\n{}\n", wrong.join("\n\n"));
 }
 
+/// kramdown's block syntax (`fixtures/kramdown/blocks-*.md`, posts with their own front
+/// matter), held to the same checks as the fixtures above, and the snapshot with the kramdown
+/// constructs recorded. Real kramdown renders the same files in `tests/kramdown_oracle.rs`.
+#[test]
+fn kramdown_block_fixtures() {
+    let mut wrong = Vec::new();
+    let mut count = 0;
+    insta::glob!("../fixtures/kramdown", "blocks-*.md", |path| {
+        count += 1;
+        let input = std::fs::read(path).expect("a readable fixture");
+        let post = parse::parse(PATH, source::decode(&input, None));
+        let body = clean(&post);
+        let checks = [
+            check_output(body.xhtml(), SchemeText::Nowhere),
+            check_idempotent(&body),
+            check_text_conserved(&post, &body),
+        ];
+        let problems: Vec<String> = checks.into_iter().filter_map(Result::err).collect();
+        if !problems.is_empty() {
+            wrong.push(format!("{}: {}", file_name(path), problems.join("\n")));
+        }
+        let mut snapshot = render(&input, &body);
+        snapshot.push_str("\nconstructs:\n");
+        for construct in body.constructs() {
+            let text = &post.text()[construct.span.clone()];
+            assert_eq!(
+                text,
+                construct.text,
+                "{}: a construct's span",
+                file_name(path)
+            );
+            snapshot.push_str(&format!("  {:?} {:?}\n", construct.kind, construct.text));
+        }
+        insta::assert_snapshot!(snapshot);
+    });
+    assert!(count >= 10, "only {count} fixtures in fixtures/kramdown");
+    assert!(wrong.is_empty(), "\n{}\n", wrong.join("\n\n"));
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|name| name.to_string_lossy().into_owned())
@@ -863,6 +902,7 @@ const SOUP_ATTRIBUTES: &[&str] = &[
     "datetime",
     "type",
     "color",
+    "markdown",
 ];
 
 const SOUP_VALUES: &[&str] = &[
@@ -894,6 +934,9 @@ const SOUP_VALUES: &[&str] = &[
     "</noscript><img src=x onerror=alert(1)>",
     "\"><script>alert(1)</script>",
     "1",
+    "0",
+    "span",
+    "block",
     "dangerous",
     "hidden",
     "新闻",
@@ -957,6 +1000,21 @@ const SOUP_PIECES: &[&str] = &[
     "{% raw %}",
     "{% endraw %}",
     "{: .lead}",
+    "\n{: .language-rust}\n",
+    "{::comment}",
+    "{::nomarkdown}",
+    "{:/nomarkdown}",
+    "{:/}",
+    "\n*[CSS]: Cascading \"x\" <b>\n",
+    "CSS",
+    "\n|---|\n",
+    "\n|===|\n",
+    "<!--newsbundle-raw-0 -->",
+    "\n<div markdown=\"1\">\n",
+    "\n<p markdown=\"span\">",
+    "\n<div markdown=\"0\">",
+    "\n</div>\n",
+    "\n~~~ ruby\n",
     "\n<http://a.example/1>\n",
     "\n[返回首页](../)\n",
     "\u{0}",
