@@ -9,8 +9,9 @@
 //!   block without a language gives it that language, as kramdown does;
 //! - `*[CSS]: Cascading Style Sheets` lines leave the text; the abbreviation is remembered.
 //!
-//! Everything `{:…}` is recorded as a [`Construct`] (lint rule CNT004). Under
-//! [`TemplatePolicy::Keep`] it stays in the text as written and has no effect.
+//! Everything `{:…}` is recorded as a [`Construct`] (lint rule CNT004), marked `replaced` when
+//! it took effect (`{::nomarkdown}` and its end, a `.language-*` list given to a code block).
+//! Under [`TemplatePolicy::Keep`] it stays in the text as written and has no effect.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -52,7 +53,8 @@ pub(super) fn apply(
         code.get(index).is_some_and(|range| range.start <= at)
     };
     let mut edits: Vec<Edit> = Vec::new();
-    let mut languages: Vec<(usize, String)> = Vec::new();
+    // Where a `.language-*` list was, its language, and its construct.
+    let mut languages: Vec<(usize, String, usize)> = Vec::new();
     let drop = policy == TemplatePolicy::Drop;
     let mut search = 0;
     while let Some(found) = text[search..].find("{:") {
@@ -83,6 +85,10 @@ pub(super) fn apply(
         if drop && rest.starts_with("{::nomarkdown}") {
             let open = "{::nomarkdown}".len();
             record(open, constructs);
+            // Applied: the content is HTML, as kramdown makes it.
+            if let Some(last) = constructs.last_mut() {
+                last.replaced = true;
+            }
             let close = closing(rest, "{:/nomarkdown}");
             let content_end = close.as_ref().map_or(rest.len(), |close| close.start);
             let content = &rest[open..content_end];
@@ -101,7 +107,7 @@ pub(super) fn apply(
                     kind: ConstructKind::KramdownAttributes,
                     text: rest[close.clone()].to_owned(),
                     span: position + close.start..position + close.end,
-                    replaced: false,
+                    replaced: true,
                 });
                 edits.push(Edit {
                     range: position + close.start..position + close.end,
@@ -133,7 +139,7 @@ pub(super) fn apply(
             let alone = text[line_start..position].trim().is_empty()
                 && rest[list.len()..line_end].trim().is_empty();
             if let (true, Some(language)) = (alone, language(list)) {
-                languages.push((position, language));
+                languages.push((position, language, constructs.len() - 1));
             }
         }
         search = position + list.len();
@@ -144,7 +150,10 @@ pub(super) fn apply(
         else {
             continue;
         };
-        if in_code(whole.start()) || name.as_str().trim().is_empty() {
+        if in_code(whole.start())
+            || name.as_str().trim().is_empty()
+            || !starts_a_block(text, whole.start())
+        {
             continue;
         }
         edits.push(Edit {
@@ -192,7 +201,7 @@ pub(super) fn apply(
         // Where the code blocks are once the attribute lists are gone: a list alone on its
         // line no longer makes that line part of a paragraph.
         let (_, blocks) = code_ranges(&writer.out);
-        for (position, language) in languages {
+        for (position, language, construct) in languages {
             let index = shifts.partition_point(|(end, _)| *end <= position);
             let shift = index.checked_sub(1).map_or(0, |last| shifts[last].1);
             let at = position.checked_add_signed(shift).unwrap_or(position);
@@ -202,10 +211,30 @@ pub(super) fn apply(
                 .map_or(writer.out.len(), |end| at + end);
             if let Some(block) = adjacent_code_block(&writer.out, &blocks, line_start..line_end) {
                 extras.languages.entry(block).or_insert(language);
+                constructs[construct].replaced = true;
             }
         }
     }
     (writer.out, writer.map)
+}
+
+/// Whether a line starting at `line_start` starts a block, where kramdown looks for an
+/// abbreviation definition: after a blank line, another definition, a heading, a block
+/// attribute list or a closing fence. After a line of text it continues that paragraph (or
+/// list item) as text.
+fn starts_a_block(text: &str, line_start: usize) -> bool {
+    let Some(before) = line_start.checked_sub(1).map(|end| &text[..end]) else {
+        return true;
+    };
+    let previous = &before[before.rfind('\n').map_or(0, |at| at + 1)..];
+    let trimmed = previous.trim();
+    trimmed.is_empty()
+        || ABBREVIATION.is_match(previous)
+        || trimmed.starts_with('#')
+        || trimmed.starts_with("{:") && trimmed.ends_with('}')
+        || ["```", "~~~"].iter().any(|fence| {
+            trimmed.starts_with(fence) && trimmed.trim_start_matches(['`', '~']).is_empty()
+        })
 }
 
 /// The end of an extension's content: `close` or kramdown's short `{:/}`, whichever is first.

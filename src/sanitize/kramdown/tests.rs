@@ -87,6 +87,21 @@ fn abbreviations_are_wrapped_outside_code_and_their_definitions_leave() {
 }
 
 #[test]
+fn a_definition_line_inside_a_paragraph_or_list_item_is_text() {
+    let body = "Para with CSS\n*[CSS]: Cascading\n\n* item\n*[HTML]: Hyper\n\n## A heading\n*[W3C]: Consortium\n*[WHATWG]: Group\n";
+    let stage = blocks(body, TemplatePolicy::Drop);
+    assert!(stage.text.contains("*[CSS]: Cascading"), "{}", stage.text);
+    assert!(stage.text.contains("*[HTML]: Hyper"), "{}", stage.text);
+    let names: Vec<_> = stage
+        .extras
+        .abbreviations
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(names, ["WHATWG", "W3C"]);
+}
+
+#[test]
 fn chinese_abbreviations_need_no_spaces_around_them() {
     let out = html("中国央行今天宣布降准。\n\n*[央行]: 中国人民银行\n");
     assert!(
