@@ -3,6 +3,10 @@
 //! otherwise), `"block"` and `"span"` say which, `"0"` keeps it raw. Only an element whose
 //! opening tag starts a line (up to three spaces in) outside fenced code is an HTML block; on
 //! any other tag the attribute is only removed.
+//!
+//! Without the attribute, kramdown (as Jekyll configures it) keeps a block element's content
+//! raw up to its end tag; CommonMark ends the HTML block at the first blank line and reads the
+//! rest as Markdown. Such an element, when it holds a blank line, is kept raw whole.
 
 use std::sync::LazyLock;
 
@@ -60,6 +64,25 @@ const SPAN_MODEL: &[&str] = &[
     "th", "tt",
 ];
 
+/// A complete opening tag at the start of a line.
+static OPENING_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^ {0,3}<([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?>"#).expect("valid regex")
+});
+
+/// kramdown's span elements: a line starting with one is a paragraph, not an HTML block.
+const SPAN_ELEMENTS: &[&str] = &[
+    "a", "abbr", "acronym", "b", "big", "bdo", "br", "button", "cite", "code", "del", "dfn", "em",
+    "i", "img", "input", "ins", "kbd", "label", "mark", "option", "q", "rb", "rbc", "rp", "rt",
+    "rtc", "ruby", "samp", "select", "small", "span", "strong", "sub", "sup", "tt", "u", "var",
+    "script",
+];
+
+/// Elements CommonMark already keeps raw up to their end tag, blank lines and all.
+const RAW_ANYWAY: &[&str] = &["pre", "style", "textarea"];
+
+/// How far an end tag is looked for (bytes), so that many unclosed elements stay linear.
+const RAW_SEARCH: usize = 64 * 1024;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
     Block,
@@ -82,12 +105,16 @@ fn mode(element: &str, value: &str) -> Option<Mode> {
 
 /// `text` with every `markdown` attribute applied and removed.
 pub(super) fn expand(text: &str, extras: &mut Extras) -> (String, OffsetMap) {
-    if !text.contains("markdown") {
+    if !text.contains('<') {
         return (text.to_owned(), OffsetMap::identity());
     }
     let mut writer = Writer::new(text.len() + 64);
     let (code, _) = super::extensions::code_ranges(text);
-    let scan = Scan { text, code: &code };
+    let scan = Scan {
+        text,
+        code: &code,
+        budget: std::cell::Cell::new(text.len().saturating_mul(8).saturating_add(1 << 20)),
+    };
     scan.expand_range(0, text.len(), &mut writer, extras, 0);
     (writer.out, writer.map)
 }
@@ -100,6 +127,10 @@ const MAX_DEPTH: usize = 64;
 struct Scan<'a> {
     text: &'a str,
     code: &'a [std::ops::Range<usize>],
+    /// Bytes the search for end tags may still read: past it, an element's end is not
+    /// looked for (the element is left to CommonMark), so the stage stays linear whatever the
+    /// input (thousands of elements never closed).
+    budget: std::cell::Cell<usize>,
 }
 
 impl Scan<'_> {
@@ -147,6 +178,14 @@ impl Scan<'_> {
                     Some((element, mode, captures[0].len()))
                 });
             let Some((element, mode, tag_length)) = found else {
+                if let Some(after) = self.raw_block(line_start, end) {
+                    copy(text, copied, line_start, writer);
+                    let index = extras.push_raw(text[line_start..after].to_owned());
+                    writer.push(&placeholder(index, after - line_start), line_start);
+                    copied = after;
+                    line_start = after;
+                    continue;
+                }
                 self.strip_attributes(line_start, line_end, &mut copied, writer);
                 line_start = next_line;
                 continue;
@@ -155,7 +194,14 @@ impl Scan<'_> {
             let tag_end = line_start + tag_length;
             let opening = &text[line_start..tag_end];
             let opening_kept = ATTRIBUTE.replace(opening, "$1").into_owned();
-            let close = find_close(text, tag_end, end, &element, mode == Mode::Block);
+            let close = find_close(
+                text,
+                tag_end,
+                end,
+                &element,
+                mode == Mode::Block,
+                &self.budget,
+            );
             let (content_end, after) = close
                 .clone()
                 .map_or((end, end), |close| (close.start, close.end));
@@ -206,6 +252,39 @@ impl Scan<'_> {
         copy(text, copied, end, writer);
     }
 
+    /// An HTML block without a `markdown` attribute starting at `line_start` whose content
+    /// CommonMark would read otherwise than kramdown: where it ends. kramdown (Jekyll's
+    /// `parse_block_html: false`) keeps the content of a block element raw up to its end tag;
+    /// CommonMark ends an HTML block at the first blank line and reads what follows as Markdown
+    /// (an indented line becomes code). Only such elements are kept whole; elements without a
+    /// blank line inside, or whose end is not found nearby, are left as they are.
+    fn raw_block(&self, line_start: usize, end: usize) -> Option<usize> {
+        let text = self.text;
+        let line_end = text[line_start..end]
+            .find('\n')
+            .map_or(end, |at| line_start + at);
+        if self.in_code(line_start) {
+            return None;
+        }
+        let captures = OPENING_TAG.captures(&text[line_start..line_end])?;
+        let element = captures[1].to_ascii_lowercase();
+        if SPAN_ELEMENTS.contains(&element.as_str()) || RAW_ANYWAY.contains(&element.as_str()) {
+            return None;
+        }
+        let tag_end = line_start + captures[0].len();
+        let limit = end.min(tag_end + RAW_SEARCH);
+        let limit = (limit..=end)
+            .find(|at| text.is_char_boundary(*at))
+            .unwrap_or(end);
+        let close = find_close(text, tag_end, limit, &element, false, &self.budget)?;
+        let content = &text[tag_end..close.start];
+        let blank_line = content
+            .split('\n')
+            .skip(1)
+            .any(|line| line.trim().is_empty());
+        (blank_line && !content.contains("markdown")).then_some(close.end)
+    }
+
     /// Remove `markdown="…"` from the tags of `text[line_start..line_end]` outside code,
     /// copying what comes before each.
     fn strip_attributes(
@@ -247,6 +326,7 @@ fn find_close(
     end: usize,
     element: &str,
     skip_fences: bool,
+    budget: &std::cell::Cell<usize>,
 ) -> Option<std::ops::Range<usize>> {
     let mut depth = 1usize;
     let mut fence: Option<(u8, usize)> = None;
@@ -257,6 +337,8 @@ fn find_close(
             .find('\n')
             .map_or(end, |at| line_start + at);
         let line = &text[line_start..line_end];
+        let left = budget.get().checked_sub(line.len() + 1)?;
+        budget.set(left);
         if skip_fences && !first {
             if let Some(open) = fence {
                 if closes_fence(line, open) {

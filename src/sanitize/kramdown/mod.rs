@@ -6,7 +6,9 @@
 //! - `html_blocks.rs`: `markdown="1|block|span|0"` on HTML elements. Block content is set
 //!   apart by blank lines so that it is read as Markdown; span content becomes a paragraph
 //!   written with the element's own tags; raw content (`"0"`, `pre`, `table`, …) is kept out of
-//!   the Markdown parser whole. The attribute itself never reaches the output.
+//!   the Markdown parser whole. The attribute itself never reaches the output. An HTML block
+//!   without the attribute is raw up to its end tag, blank lines and all, as in kramdown
+//!   (CommonMark would end it at the first blank line).
 //! - `extensions.rs`: attribute lists (`{: .notice}`) and extensions (`{::comment}`,
 //!   `{::nomarkdown}`, `{::options /}`) are found outside code, recorded as [`Construct`]s and
 //!   dropped (or kept, by policy); a `.language-*` class in a block attribute list next to a
@@ -16,8 +18,8 @@
 //!   `tfoot`), abbreviations as `abbr`, span elements, raw HTML put back, code languages.
 //!
 //! Not done here: definition lists, `{:toc}`, heading ids and typography (the `markdown`
-//! stage's), and HTML blocks without a `markdown` attribute, which are read as CommonMark reads
-//! them (kramdown keeps their content raw across blank lines).
+//! stage's). An HTML block whose opening tag spans lines, or that starts inside a list item or
+//! a quote, is read as CommonMark reads it.
 
 mod events;
 mod extensions;

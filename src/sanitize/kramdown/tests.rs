@@ -256,3 +256,21 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn html_blocks_keep_their_content_raw_across_blank_lines() {
+    let body = "<table>\n  <tr>\n    <td>\n      !\n    </td>\n\n    <td>\n      *x*\n    </td>\n  </tr>\n</table>\n\n*after*\n";
+    let out = html(body);
+    assert!(
+        out.starts_with("<table>\n  <tr>\n    <td>\n      !\n    </td>\n\n    <td>\n      *x*\n"),
+        "{out}"
+    );
+    assert!(!out.contains("<pre>"), "{out}");
+    assert!(out.contains("<p><em>after</em></p>"), "{out}");
+    // Without a blank line inside, or with a span element, nothing changes.
+    let stage = blocks(
+        "<div>a</div>\n\n<span>\n\n*b*\n</span>\n",
+        TemplatePolicy::Drop,
+    );
+    assert!(stage.extras.raw.is_empty());
+}
