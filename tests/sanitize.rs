@@ -1015,6 +1015,7 @@ const SOUP_PIECES: &[&str] = &[
     "\n<div markdown=\"0\">",
     "\n</div>\n",
     "\n~~~ ruby\n",
+    "\n^\n",
     "\n<http://a.example/1>\n",
     "\n[返回首页](../)\n",
     "\u{0}",

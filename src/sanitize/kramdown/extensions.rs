@@ -7,7 +7,8 @@
 //! - `{::options … /}` and attribute lists (`{: .notice}`, `{:#id}`, `{:ref: .x}`) are dropped;
 //!   a `.language-x` class in an attribute list alone on the line just before or after a code
 //!   block without a language gives it that language, as kramdown does;
-//! - `*[CSS]: Cascading Style Sheets` lines leave the text; the abbreviation is remembered.
+//! - `*[CSS]: Cascading Style Sheets` lines leave the text; the abbreviation is remembered;
+//! - a line of only `^` (kramdown's end-of-block marker) ends the paragraph or list before it.
 //!
 //! Everything `{:…}` is recorded as a [`Construct`] (lint rule CNT004), marked `replaced` when
 //! it took effect (`{::nomarkdown}` and its end, a `.language-*` list given to a code block).
@@ -30,6 +31,14 @@ const OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_FOOTNOTES)
     .union(Options::ENABLE_TASKLISTS);
 
+/// kramdown's end-of-block marker: a line of only `^`, at the start of the line.
+static END_OF_BLOCK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?m)^\^[ \t]*$").expect("valid regex"));
+
+/// What an end-of-block marker becomes: an empty HTML comment, which ends a paragraph or a
+/// list as the marker does in kramdown, and shows nothing.
+const END_OF_BLOCK_MARK: &str = "<!-- -->";
+
 static ABBREVIATION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?m)^ {0,3}\*\[([^\n]+?)\]:([^\n]*)$").expect("valid regex"));
 
@@ -44,7 +53,11 @@ pub(super) fn apply(
     extras: &mut Extras,
     constructs: &mut Vec<Construct>,
 ) -> (String, OffsetMap) {
-    if !text.contains("{:") && !text.contains("*[") {
+    if !text.contains("{:")
+        && !text.contains("*[")
+        && !text.contains("\n^")
+        && !text.starts_with('^')
+    {
         return (text.to_owned(), OffsetMap::identity());
     }
     let (code, _) = code_ranges(text);
@@ -165,6 +178,14 @@ pub(super) fn apply(
         extras
             .abbreviations
             .push((name, title.as_str().trim().to_owned()));
+    }
+    for marker in END_OF_BLOCK.find_iter(text) {
+        if !in_code(marker.start()) {
+            edits.push(Edit {
+                range: marker.range(),
+                replacement: END_OF_BLOCK_MARK.to_owned(),
+            });
+        }
     }
     edits.sort_by_key(|edit| edit.range.start);
     // An abbreviation line inside a comment or raw HTML went with it.

@@ -102,6 +102,15 @@ fn a_definition_line_inside_a_paragraph_or_list_item_is_text() {
 }
 
 #[test]
+fn an_end_of_block_marker_ends_a_list_or_paragraph() {
+    let out = html("* 一\n* 二\n^\n* 三\n\n段落\n^\n下一段\n\n    ^\n");
+    assert_eq!(out.matches("<ul>").count(), 2, "{out}");
+    assert!(out.contains("<p>段落</p>"), "{out}");
+    assert!(out.contains("<p>下一段</p>"), "{out}");
+    assert!(out.contains("<pre><code>^\n</code></pre>"), "{out}");
+}
+
+#[test]
 fn chinese_abbreviations_need_no_spaces_around_them() {
     let out = html("中国央行今天宣布降准。\n\n*[央行]: 中国人民银行\n");
     assert!(
@@ -227,6 +236,9 @@ const PIECES: &[&str] = &[
     "<!--newsbundle-raw-0 -->",
     "<!--newsbundle-raw-",
     "-->",
+    "\n^\n",
+    "<table>",
+    "</table>",
 ];
 
 proptest::proptest! {
