@@ -294,7 +294,7 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
         .collect();
     if trailer.content_end < pre.text.len() {
         let rest = &pre.text[trailer.content_end..];
-        let rendered = markdown::render(rest, &extras.from(trailer.content_end));
+        let rendered = markdown::render(rest, &extras.after(trailer.content_end));
         let mut text = String::new();
         tree::visible_text(
             scraper::Html::parse_fragment(&rendered.html).tree.root(),

@@ -179,9 +179,11 @@ impl Scan<'_> {
                 });
             let Some((element, mode, tag_length)) = found else {
                 if let Some(after) = self.raw_block(line_start, end) {
-                    copy(text, copied, line_start, writer);
-                    let index = extras.push_raw(text[line_start..after].to_owned());
-                    writer.push(&placeholder(index, after - line_start), line_start);
+                    // The indentation stays, so an element in a list item stays in it.
+                    let tag_start = line_start + indentation(line);
+                    copy(text, copied, tag_start, writer);
+                    let index = extras.push_raw(text[tag_start..after].to_owned());
+                    writer.push(&placeholder(index, after - tag_start), tag_start);
                     copied = after;
                     line_start = after;
                     continue;
@@ -190,9 +192,13 @@ impl Scan<'_> {
                 line_start = next_line;
                 continue;
             };
-            copy(text, copied, line_start, writer);
+            // The indentation is written before the element and its parts, so an element in a
+            // list item stays in it.
+            let indent = &line[..indentation(line)];
+            let tag_start = line_start + indent.len();
+            copy(text, copied, tag_start, writer);
             let tag_end = line_start + tag_length;
-            let opening = &text[line_start..tag_end];
+            let opening = &text[tag_start..tag_end];
             let opening_kept = ATTRIBUTE.replace(opening, "$1").into_owned();
             let close = find_close(
                 text,
@@ -207,18 +213,18 @@ impl Scan<'_> {
                 .map_or((end, end), |close| (close.start, close.end));
             match mode {
                 Mode::Block => {
-                    writer.push(&opening_kept, line_start);
+                    writer.push(&opening_kept, tag_start);
                     writer.push("\n\n", tag_end);
                     self.expand_range(tag_end, content_end, writer, extras, depth + 1);
                     if let Some(close) = close {
-                        writer.push("\n\n", close.start);
+                        writer.push(&format!("\n\n{indent}"), close.start);
                         writer.push(&text[close.clone()], close.start);
                         // A blank line ends the HTML block, so what follows is Markdown again.
                         writer.push("\n", close.end);
                     }
                 }
                 Mode::Span => {
-                    writer.push("\n\n", line_start);
+                    writer.push(&format!("\n\n{indent}"), tag_start);
                     let content = &text[tag_end..content_end];
                     let lead = content.len() - content.trim_start().len();
                     extras
@@ -238,11 +244,10 @@ impl Scan<'_> {
                     writer.push("\n\n", content_end);
                 }
                 Mode::Raw => {
-                    let whole = &text[line_start..after];
                     let inside = ATTRIBUTE.replace_all(&text[tag_end..after], "$1");
                     let kept = format!("{opening_kept}{inside}");
                     let index = extras.push_raw(kept);
-                    writer.push(&placeholder(index, whole.len()), line_start);
+                    writer.push(&placeholder(index, after - tag_start), tag_start);
                 }
             }
             copied = after;
@@ -310,6 +315,11 @@ impl Scan<'_> {
             *copied = line_start + attribute.end();
         }
     }
+}
+
+/// The spaces a line starts with (bytes).
+fn indentation(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
 }
 
 fn copy(text: &str, from: usize, to: usize, writer: &mut Writer) {

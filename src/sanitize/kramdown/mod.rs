@@ -57,7 +57,7 @@ pub struct Extras {
 
 impl Extras {
     /// The same, for a part of the text starting at `start` (the trailer) rendered alone.
-    pub fn from(&self, start: usize) -> Extras {
+    pub fn after(&self, start: usize) -> Extras {
         Extras {
             abbreviations: self.abbreviations.clone(),
             raw: self.raw.clone(),

@@ -60,6 +60,16 @@ fn raw_content_keeps_its_blank_lines_and_is_not_markdown() {
 }
 
 #[test]
+fn elements_in_a_list_item_stay_in_it() {
+    let body = "1. 第一条\n\n   <div markdown=\"1\">\n   *说明*\n   </div>\n\n   <p markdown=\"span\">**注**</p>\n\n   <div>\n\n   原样\n   </div>\n2. 第二条\n";
+    let out = html(body);
+    assert_eq!(out.matches("<ol>").count(), 1, "{out}");
+    assert!(out.contains("<div>\n<p><em>说明</em></p>\n</div>"), "{out}");
+    assert!(out.contains("<p><strong>注</strong></p>"), "{out}");
+    assert!(out.contains("<div>\n\n   原样\n   </div>\n</li>"), "{out}");
+}
+
+#[test]
 fn positions_map_back_through_a_markdown_block() {
     let body = "<div markdown=\"1\">\n新闻**正文**\n</div>\n";
     let stage = blocks(body, TemplatePolicy::Drop);
