@@ -306,13 +306,27 @@ fn adjacent_code_block(text: &str, blocks: &[Range<usize>], line: Range<usize>) 
         .map(|block| block.start)
 }
 
-/// The first `.language-x` class of an attribute list.
+/// The first `language-x` class of an attribute list, given as `.language-x` or in
+/// `class="… language-x …"`.
 fn language(list: &str) -> Option<String> {
-    list.trim_start_matches('{')
+    let inner = list
+        .trim_start_matches('{')
         .trim_end_matches('}')
-        .trim_start_matches(':')
+        .trim_start_matches(':');
+    let classes = CLASS_ATTRIBUTE
+        .captures_iter(inner)
+        .filter_map(|captures| captures.get(1).or(captures.get(2)))
+        .flat_map(|value| value.as_str().split_whitespace());
+    let shorthand = CLASS_ATTRIBUTE
+        .replace_all(inner, " ")
         .split_whitespace()
-        .flat_map(|token| token.split('.'))
+        .flat_map(|token| token.split('.').skip(1))
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    shorthand
+        .iter()
+        .map(String::as_str)
+        .chain(classes)
         .find_map(|class| class.strip_prefix("language-"))
         .filter(|name| {
             !name.is_empty()
@@ -322,6 +336,10 @@ fn language(list: &str) -> Option<String> {
         })
         .map(str::to_owned)
 }
+
+/// `class="…"` or `class='…'` in an attribute list.
+static CLASS_ATTRIBUTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"\bclass\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("valid regex"));
 
 /// `{: .class #id key="value"}`, `{:.class}`, `{::comment}`, `{::options … /}`, `{:/}`.
 pub(super) fn is_attribute_list(list: &str) -> bool {

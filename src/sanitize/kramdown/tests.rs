@@ -187,6 +187,10 @@ fn attribute_lists_give_bare_code_blocks_a_language() {
     assert!(out.contains("<p>段落</p>"), "{out}");
     assert!(out.contains("<code class=\"language-go\">func"), "{out}");
     assert!(!out.contains("{:"), "{out}");
+    let out = html("```\nx = 1\n```\n{: class=\"wide language-ruby\"}\n\n```\ny\n```\n{: .wide.language-go #id}\n\n```\nz\n```\n{: #language-c}\n");
+    assert!(out.contains("<code class=\"language-ruby\">x = 1"), "{out}");
+    assert!(out.contains("<code class=\"language-go\">y"), "{out}");
+    assert!(out.contains("<pre><code>z"), "{out}");
 }
 
 #[test]
