@@ -236,6 +236,13 @@ impl Scan<'_> {
                     for piece in text[at..content_end].split_inclusive('\n') {
                         if !piece.trim().is_empty() {
                             let mut piece_copied = at;
+                            // Span content is text: a line that would start a block (a
+                            // heading, a list, a quote, a fence) has that marker escaped.
+                            if let Some(marker) = block_marker(piece) {
+                                copy(text, at, at + marker, writer);
+                                writer.push("\\", at + marker);
+                                piece_copied = at + marker;
+                            }
                             self.strip_attributes(at, at + piece.len(), &mut piece_copied, writer);
                             copy(text, piece_copied, at + piece.len(), writer);
                         }
@@ -314,6 +321,31 @@ impl Scan<'_> {
             copy(self.text, *copied, start, writer);
             *copied = line_start + attribute.end();
         }
+    }
+}
+
+/// Where the marker of a block a line would start is (`#`, `>`, `-`, `*`, `+`, the `.` or `)`
+/// of a numbered item, a fence), to be escaped so that the line stays text.
+fn block_marker(line: &str) -> Option<usize> {
+    let indent = line.len() - line.trim_start().len();
+    let rest = &line[indent..];
+    let first = *rest.as_bytes().first()?;
+    let followed_by_space = |at: usize| {
+        rest.as_bytes()
+            .get(at)
+            .is_none_or(|next| next.is_ascii_whitespace())
+    };
+    match first {
+        b'#' | b'>' => Some(indent),
+        b'-' | b'*' | b'+' if followed_by_space(1) => Some(indent),
+        b'`' | b'~' if rest.starts_with("```") || rest.starts_with("~~~") => Some(indent),
+        b'0'..=b'9' => {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            let delimiter = rest.as_bytes().get(digits).copied();
+            (digits <= 9 && matches!(delimiter, Some(b'.' | b')')) && followed_by_space(digits + 1))
+                .then_some(indent + digits)
+        }
+        _ => None,
     }
 }
 

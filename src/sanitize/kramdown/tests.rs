@@ -47,6 +47,12 @@ fn span_content_is_one_paragraph_with_the_element_tags() {
     );
     let out = html("<h2 markdown=\"1\">第 *二* 节</h2>\n");
     assert!(out.contains("<h2>第 <em>二</em> 节</h2>"), "{out}");
+    // What would start a block is text in span content.
+    let out = html("<p markdown=\"1\"># 1. not a heading\n2. nor a list\n- nor this *one*</p>\n");
+    assert!(
+        out.contains("<p># 1. not a heading\n2. nor a list\n- nor this <em>one</em></p>"),
+        "{out}"
+    );
 }
 
 #[test]
