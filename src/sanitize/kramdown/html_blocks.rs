@@ -15,16 +15,27 @@ use regex::Regex;
 use super::{placeholder, Extras, Writer};
 use crate::sanitize::offsets::OffsetMap;
 
+/// One attribute of a tag, its value quoted or not (so that `markdown=` inside another
+/// attribute's value is not taken for the attribute).
+const ATTRIBUTE_SYNTAX: &str = r#"\s+[^\s"'<>=/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]+))?"#;
+
+/// The `markdown` attribute and its value.
+const MARKDOWN_SYNTAX: &str = r#"\s+markdown\s*=\s*("[^"]*"|'[^']*'|[^\s"'<>=`/]+)"#;
+
 /// The opening tag of an element at the start of a line, with a `markdown` attribute.
 static BLOCK_TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^ {0,3}<([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*?)?\smarkdown\s*=\s*("[^"]*"|'[^']*'|[^\s"'<>=`/]+)[^<>]*>"#)
-        .expect("valid regex")
+    Regex::new(&format!(
+        r"^ {{0,3}}<([A-Za-z][A-Za-z0-9]*)(?:{ATTRIBUTE_SYNTAX})*?{MARKDOWN_SYNTAX}(?:{ATTRIBUTE_SYNTAX})*\s*/?>"
+    ))
+    .expect("valid regex")
 });
 
 /// The `markdown` attribute inside any opening tag, to be removed.
 static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(<[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*?)?)(\smarkdown\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`/]+))"#)
-        .expect("valid regex")
+    Regex::new(&format!(
+        r"(<[A-Za-z][A-Za-z0-9-]*(?:{ATTRIBUTE_SYNTAX})*?)({MARKDOWN_SYNTAX})"
+    ))
+    .expect("valid regex")
 });
 
 const BLOCK_MODEL: &[&str] = &[

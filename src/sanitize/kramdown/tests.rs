@@ -76,6 +76,19 @@ fn elements_in_a_list_item_stay_in_it() {
 }
 
 #[test]
+fn markdown_inside_another_attribute_value_is_that_value() {
+    let out = html("<div title=\"a markdown=1 b\" markdown=\"1\">\n*x*\n</div>\n\n段落 <abbr title=\"&lt;div markdown=&quot;1&quot;\">CSS</abbr>\n");
+    assert!(
+        out.contains("<div title=\"a markdown=1 b\">\n<p><em>x</em></p>"),
+        "{out}"
+    );
+    assert!(
+        out.contains("<abbr title=\"&lt;div markdown=&quot;1&quot;\">CSS</abbr>"),
+        "{out}"
+    );
+}
+
+#[test]
 fn positions_map_back_through_a_markdown_block() {
     let body = "<div markdown=\"1\">\n新闻**正文**\n</div>\n";
     let stage = blocks(body, TemplatePolicy::Drop);
