@@ -85,6 +85,13 @@ pub(super) fn apply(
                 replaced: false,
             });
         };
+        // An extension never closed is text, as in kramdown.
+        let unclosed = |close: &str| {
+            rest.starts_with(close.replace(":/", "::").as_str()) && closing(rest, close).is_none()
+        };
+        if unclosed("{:/comment}") || unclosed("{:/nomarkdown}") {
+            continue;
+        }
         if drop && rest.starts_with("{::comment}") {
             let end = closing(rest, "{:/comment}").map_or(rest.len(), |close| close.end);
             record(end, constructs);

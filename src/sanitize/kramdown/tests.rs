@@ -193,6 +193,14 @@ fn extensions_comment_nomarkdown_and_options() {
 }
 
 #[test]
+fn an_extension_never_closed_is_text() {
+    let body = "甲 {::comment}没有结束 *乙*\n\n{::nomarkdown}\n<b>x</b> *y*\n";
+    let stage = blocks(body, TemplatePolicy::Drop);
+    assert_eq!(stage.text, body);
+    assert!(stage.constructs.is_empty());
+}
+
+#[test]
 fn attribute_lists_give_bare_code_blocks_a_language() {
     let body = "```\nputs 1\n```\n{: .language-ruby}\n\n{:.language-sh .wide}\n    ls -l\n\n```python\nx\n```\n{: .language-ruby}\n\n段落\n{: .language-c}\n\n~~~ go\nfunc\n~~~\n";
     let out = html(body);
