@@ -271,8 +271,9 @@ fn check_idempotent(body: &CleanBody) -> Result<(), String> {
 /// its first occurrence, which is the wrong one when the text also occurs earlier: `><p`
 /// in `</script><p …<svg>><p`), and with two refinements:
 ///
-/// - the input's visible text is read after the template stage (`input_visible_text` does
-///   that) and without the trailer, rather than minus their text afterwards: the trailer is
+/// - the input's visible text is read after the template and kramdown stages
+///   (`input_visible_text` does that) and without the trailer, rather than minus their text
+///   afterwards: the trailer is
 ///   cut by lines, whatever Markdown makes of them (after `</table>` and no blank line,
 ///   `[返回首页](../)` is raw HTML, shown as is, but the trailer's text is `返回首页`);
 /// - the characters XML cannot carry (controls but tab and line breaks, U+FFFE, U+FFFF), which

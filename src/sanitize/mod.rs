@@ -339,7 +339,8 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
 }
 
 /// The visible text of a body before sanitizing: its Markdown rendered as it is after the
-/// template stage (Liquid is rendered first, as Jekyll does), scripts and styles excluded.
+/// template and kramdown stages (Liquid is rendered first, then kramdown reads the text, as in
+/// Jekyll), scripts and styles excluded.
 /// What [`CleanBody::text`] keeps plus the text of [`CleanBody::removals`] is this text: the
 /// corpus check and the property tests hold the sanitizer to it.
 pub fn input_visible_text(post: &Post, site: Option<&Site>, policy: &Policy) -> String {
