@@ -271,8 +271,9 @@ fn check_idempotent(body: &CleanBody) -> Result<(), String> {
 /// its first occurrence, which is the wrong one when the text also occurs earlier: `><p`
 /// in `</script><p …<svg>><p`), and with two refinements:
 ///
-/// - the input's visible text is read after the template stage (`input_visible_text` does
-///   that) and without the trailer, rather than minus their text afterwards: the trailer is
+/// - the input's visible text is read after the template and kramdown stages
+///   (`input_visible_text` does that) and without the trailer, rather than minus their text
+///   afterwards: the trailer is
 ///   cut by lines, whatever Markdown makes of them (after `</table>` and no blank line,
 ///   `[返回首页](../)` is raw HTML, shown as is, but the trailer's text is `返回首页`);
 /// - the characters XML cannot carry (controls but tab and line breaks, U+FFFE, U+FFFF), which
@@ -602,6 +603,45 @@ fn fixtures() {
     assert!(wrong.is_empty(), "\n{}\n", wrong.join("\n\n"));
 }
 
+/// kramdown's block syntax (`fixtures/kramdown/blocks-*.md`, posts with their own front
+/// matter), held to the same checks as the fixtures above, and the snapshot with the kramdown
+/// constructs recorded. Real kramdown renders the same files in `tests/kramdown_oracle.rs`.
+#[test]
+fn kramdown_block_fixtures() {
+    let mut wrong = Vec::new();
+    let mut count = 0;
+    insta::glob!("../fixtures/kramdown", "blocks-*.md", |path| {
+        count += 1;
+        let input = std::fs::read(path).expect("a readable fixture");
+        let post = parse::parse(PATH, source::decode(&input, None));
+        let body = clean(&post);
+        let checks = [
+            check_output(body.xhtml(), SchemeText::Nowhere),
+            check_idempotent(&body),
+            check_text_conserved(&post, &body),
+        ];
+        let problems: Vec<String> = checks.into_iter().filter_map(Result::err).collect();
+        if !problems.is_empty() {
+            wrong.push(format!("{}: {}", file_name(path), problems.join("\n")));
+        }
+        let mut snapshot = render(&input, &body);
+        snapshot.push_str("\nconstructs:\n");
+        for construct in body.constructs() {
+            let text = &post.text()[construct.span.clone()];
+            assert_eq!(
+                text,
+                construct.text,
+                "{}: a construct's span",
+                file_name(path)
+            );
+            snapshot.push_str(&format!("  {:?} {:?}\n", construct.kind, construct.text));
+        }
+        insta::assert_snapshot!(snapshot);
+    });
+    assert!(count >= 10, "only {count} fixtures in fixtures/kramdown");
+    assert!(wrong.is_empty(), "\n{}\n", wrong.join("\n\n"));
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|name| name.to_string_lossy().into_owned())
@@ -863,6 +903,7 @@ const SOUP_ATTRIBUTES: &[&str] = &[
     "datetime",
     "type",
     "color",
+    "markdown",
 ];
 
 const SOUP_VALUES: &[&str] = &[
@@ -894,6 +935,9 @@ const SOUP_VALUES: &[&str] = &[
     "</noscript><img src=x onerror=alert(1)>",
     "\"><script>alert(1)</script>",
     "1",
+    "0",
+    "span",
+    "block",
     "dangerous",
     "hidden",
     "新闻",
@@ -957,6 +1001,22 @@ const SOUP_PIECES: &[&str] = &[
     "{% raw %}",
     "{% endraw %}",
     "{: .lead}",
+    "\n{: .language-rust}\n",
+    "{::comment}",
+    "{::nomarkdown}",
+    "{:/nomarkdown}",
+    "{:/}",
+    "\n*[CSS]: Cascading \"x\" <b>\n",
+    "CSS",
+    "\n|---|\n",
+    "\n|===|\n",
+    "<!--newsbundle-raw-0 -->",
+    "\n<div markdown=\"1\">\n",
+    "\n<p markdown=\"span\">",
+    "\n<div markdown=\"0\">",
+    "\n</div>\n",
+    "\n~~~ ruby\n",
+    "\n^\n",
     "\n<http://a.example/1>\n",
     "\n[返回首页](../)\n",
     "\u{0}",
@@ -1015,12 +1075,70 @@ fn soup() -> impl Strategy<Value = String> {
     proptest::collection::vec(soup_token(), 0..40).prop_map(|tokens| tokens.concat())
 }
 
+/// kramdown's block syntax, denser than in the soup: HTML blocks with and without `markdown`,
+/// tables with separator lines, abbreviations, extensions, attribute lists, fences.
+const KRAMDOWN_PIECES: &[&str] = &[
+    "\n",
+    "\n\n",
+    "   ",
+    "    ",
+    "text",
+    "新闻",
+    "CSS",
+    "*",
+    "**",
+    "`",
+    "[a](http://a.example/)",
+    "<div>",
+    "<div markdown=\"1\">",
+    "<div markdown=\"0\">",
+    "<p markdown=\"span\">",
+    "<table markdown=\"1\">",
+    "<figure>",
+    "</figure>",
+    "</div>",
+    "</p>",
+    "</table>",
+    "<script>",
+    "</script>",
+    "<b onclick=\"x()\">",
+    "```",
+    "~~~ ruby",
+    "{: .language-go}",
+    "{: .notice}",
+    "{::comment}",
+    "{:/comment}",
+    "{::nomarkdown}",
+    "{:/nomarkdown}",
+    "{:/}",
+    "*[CSS]: Cascading <b>",
+    "*[新闻]: 消息",
+    "| a | b |",
+    "|---|---|",
+    "|===|",
+    "^",
+    "1. ",
+    "* ",
+    "> ",
+    "<!--newsbundle-raw-0 -->",
+];
+
+fn kramdown_soup() -> impl Strategy<Value = String> {
+    proptest::collection::vec(proptest::sample::select(KRAMDOWN_PIECES), 0..40)
+        .prop_map(|pieces| pieces.concat())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
     fn html_soup_comes_out_well_formed_inert_idempotent_and_whole(body in soup()) {
         prop_assume!(!foreign_then_raw_text(&body));
+        check_properties(body.as_bytes())?;
+    }
+
+    #[test]
+    fn kramdown_soup_comes_out_well_formed_inert_idempotent_and_whole(body in kramdown_soup()) {
         check_properties(body.as_bytes())?;
     }
 

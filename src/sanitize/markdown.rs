@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
+use super::kramdown::Extras;
 use super::offsets::OffsetMap;
 
 pub struct Rendered {
@@ -16,7 +17,7 @@ pub struct Rendered {
     pub map: OffsetMap,
 }
 
-pub fn render(source: &str) -> Rendered {
+pub fn render(source: &str, kramdown: &Extras) -> Rendered {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
@@ -26,7 +27,8 @@ pub fn render(source: &str) -> Rendered {
         source.len() + source.len() / 8,
     )));
     let map = Rc::new(RefCell::new(OffsetMap::default()));
-    let events = Parser::new_ext(source, options).into_offset_iter().map({
+    let parsed = kramdown.events(Parser::new_ext(source, options).into_offset_iter());
+    let events = parsed.map({
         let output = Rc::clone(&output);
         let map = Rc::clone(&map);
         move |(event, range)| {
@@ -155,7 +157,7 @@ mod tests {
     #[test]
     fn raw_html_positions_are_exact() {
         let source = "# 标题\n\n<p>第一段<a href=\"x\">链接</a></p>\n";
-        let rendered = render(source);
+        let rendered = render(source, &Extras::default());
         let in_html = rendered.html.find("<a href").unwrap();
         assert_eq!(rendered.map.map(in_html), source.find("<a href").unwrap());
     }
@@ -163,7 +165,7 @@ mod tests {
     #[test]
     fn footnotes_are_numbered_by_first_reference_with_ids_of_numbers() {
         let source = "A[^b] and B[^a], A again[^b], missing[^x].\n\n[^a]: Note *a*.\n[^b]: Note b.\n[^c]: Unreferenced.\n";
-        let html = render(source).html;
+        let html = render(source, &Extras::default()).html;
         assert!(html.contains("<sup class=\"footnote-ref\"><a id=\"fnref-1\" href=\"#fn-1\">1</a></sup> and B<sup class=\"footnote-ref\"><a id=\"fnref-2\" href=\"#fn-2\">2</a></sup>"), "{html}");
         assert!(
             html.contains("<a id=\"fnref-1-2\" href=\"#fn-1\">1</a>"),
@@ -180,7 +182,7 @@ mod tests {
     #[test]
     fn markdown_links_map_to_their_source() {
         let source = "正文[链接](http://a.example/)。";
-        let rendered = render(source);
+        let rendered = render(source, &Extras::default());
         let in_html = rendered.html.find("<a href").unwrap();
         assert_eq!(rendered.map.map(in_html), source.find('[').unwrap());
     }

@@ -3,17 +3,21 @@
 //! the way and a list of everything removed and why.
 //!
 //! The stages, each its own file:
-//! 1. `template`: Liquid tags and kramdown attribute lists are found and dropped (or kept);
-//!    not in posts with TOML front matter (Hugo, Zola), which have no Liquid;
-//! 2. `trailer`: the source link and navigation lines at the end are taken out;
-//! 3. `markdown`: pulldown-cmark renders the rest, remembering where each piece came from;
-//! 4. `rewrite`: lol_html strips attributes and marks elements, noting their positions;
-//! 5. `tree`: html5ever builds a real tree, which is filtered and serialized as XHTML.
+//! 1. `template`: Liquid tags are found and dropped (or kept);
+//! 2. `kramdown`: kramdown's block syntax (`markdown="1"`, abbreviations, attribute lists,
+//!    extensions) is applied or dropped; this and `template` not in posts with TOML front
+//!    matter (Hugo, Zola), which have neither Liquid nor kramdown;
+//! 3. `trailer`: the source link and navigation lines at the end are taken out;
+//! 4. `markdown`: pulldown-cmark renders the rest, remembering where each piece came from,
+//!    with what `kramdown` found applied to its events (table sections, `abbr`, …);
+//! 5. `rewrite`: lol_html strips attributes and marks elements, noting their positions;
+//! 6. `tree`: html5ever builds a real tree, which is filtered and serialized as XHTML.
 //!
 //! Every position is mapped back through the stages to a byte offset in the file, so the lint
 //! rules point at the original line and column. This is the only module that turns untrusted
 //! markup into HTML; the exports use [`CleanBody`] and never the raw body.
 
+mod kramdown;
 mod markdown;
 mod offsets;
 mod policy;
@@ -198,12 +202,34 @@ impl CleanBody {
     }
 }
 
-/// The template stage: Liquid and kramdown are Jekyll's, so a post with TOML front matter
-/// (Hugo, Zola) keeps its braces as written, and nothing in it is reported as a template.
-fn preprocess(post: &Post, site: Option<&Site>, policy: &Policy) -> template::Preprocessed {
+/// The template and kramdown stages: Liquid and kramdown are Jekyll's, so a post with TOML
+/// front matter (Hugo, Zola) keeps its braces as written, and nothing in it is reported as a
+/// template. The text for the Markdown stage, its map back to the body, the constructs found
+/// (spans in the body) and what the Markdown stage is told beside the text.
+fn preprocess(
+    post: &Post,
+    site: Option<&Site>,
+    policy: &Policy,
+) -> (template::Preprocessed, kramdown::Extras) {
     match post.front_matter.format {
-        FrontMatterFormat::Toml => template::literal(post.body()),
-        FrontMatterFormat::Yaml => template::strip(post.body(), site, policy.templates()),
+        FrontMatterFormat::Toml => (template::literal(post.body()), kramdown::Extras::default()),
+        FrontMatterFormat::Yaml => {
+            let liquid = template::strip(post.body(), site, policy.templates());
+            let kramdown = kramdown::blocks(&liquid.text, policy.templates());
+            let mut constructs = liquid.constructs;
+            constructs.extend(kramdown::placed(
+                kramdown.constructs,
+                &liquid.map,
+                post.body(),
+            ));
+            constructs.sort_by_key(|construct| construct.span.start);
+            let pre = template::Preprocessed {
+                text: kramdown.text,
+                map: kramdown.map.then(&liquid.map),
+                constructs,
+            };
+            (pre, kramdown.extras)
+        }
     }
 }
 
@@ -232,7 +258,7 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
     let base = post.body_span.start;
     let site_host = site.and_then(|site| site.url.as_deref()).and_then(host_of);
 
-    let pre = preprocess(post, site, policy);
+    let (pre, extras) = preprocess(post, site, policy);
     let to_file = |pre_offset: usize| base + pre.map.map(pre_offset).min(body.len());
 
     // Template constructs are listed in `constructs()`, not as removals: the text they stood
@@ -297,7 +323,7 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
         .collect();
     if trailer.content_end < pre.text.len() {
         let rest = &pre.text[trailer.content_end..];
-        let rendered = markdown::render(rest);
+        let rendered = markdown::render(rest, &extras.after(trailer.content_end));
         let mut text = String::new();
         tree::visible_text(
             scraper::Html::parse_fragment(&rendered.html).tree.root(),
@@ -312,7 +338,7 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
         });
     }
 
-    let rendered = markdown::render(content);
+    let rendered = markdown::render(content, &extras);
     let locate = |html_offset: usize| to_file(rendered.map.map(html_offset));
     let rewritten = rewrite::rewrite(
         &rendered.html,
@@ -354,12 +380,13 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
 }
 
 /// The visible text of a body before sanitizing: its Markdown rendered as it is after the
-/// template stage (Liquid is rendered first, as Jekyll does), scripts and styles excluded.
+/// template and kramdown stages (Liquid is rendered first, then kramdown reads the text, as in
+/// Jekyll), scripts and styles excluded.
 /// What [`CleanBody::text`] keeps plus the text of [`CleanBody::removals`] is this text: the
 /// corpus check and the property tests hold the sanitizer to it.
 pub fn input_visible_text(post: &Post, site: Option<&Site>, policy: &Policy) -> String {
-    let pre = preprocess(post, site, policy);
-    let rendered = markdown::render(&pre.text);
+    let (pre, extras) = preprocess(post, site, policy);
+    let rendered = markdown::render(&pre.text, &extras);
     let mut text = String::new();
     tree::visible_text(
         scraper::Html::parse_fragment(&rendered.html).tree.root(),

@@ -34,6 +34,28 @@ impl OffsetMap {
         let (new, old) = self.anchors[index - 1];
         old + (position - new)
     }
+
+    /// This map followed by `next` (from `next`'s output back to its input): a map from this
+    /// map's text back to `next`'s input, for stages run one after the other.
+    pub fn then(&self, next: &OffsetMap) -> OffsetMap {
+        let mut composed = OffsetMap::default();
+        for (index, &(new, old)) in self.anchors.iter().enumerate() {
+            let end = self
+                .anchors
+                .get(index + 1)
+                .map_or(usize::MAX, |(following, _)| old + (following - new));
+            composed.push(new, next.map(old));
+            // Where `next` changes course inside this piece, the composition does too.
+            let first = next.anchors.partition_point(|(middle, _)| *middle <= old);
+            for &(middle, origin) in &next.anchors[first..] {
+                if middle >= end {
+                    break;
+                }
+                composed.push(new + (middle - old), origin);
+            }
+        }
+        composed
+    }
 }
 
 #[cfg(test)]
@@ -48,5 +70,19 @@ mod tests {
         assert_eq!(map.map(1), 1);
         assert_eq!(map.map(2), 9);
         assert_eq!(map.map(3), 10);
+    }
+
+    #[test]
+    fn composes_two_stages() {
+        // "ab{% x %}cd{: .y}ef" → "abcd{: .y}ef" → "abcdef".
+        let mut first = OffsetMap::identity();
+        first.push(2, 9);
+        let mut second = OffsetMap::identity();
+        second.push(4, 10);
+        let composed = second.then(&first);
+        let expected = [0, 1, 9, 10, 17, 18];
+        for (position, old) in expected.iter().enumerate() {
+            assert_eq!(composed.map(position), *old, "at {position}");
+        }
     }
 }

@@ -1,12 +1,12 @@
-//! Template syntax that is not prose: Liquid tags (`{% … %}`, `{{ … }}`) and kramdown
-//! attribute lists (`{: .lead}`, `{::comment}`). Found, reported, and dropped or kept by policy
-//! before the Markdown is rendered, so that they never reach the text as if they were words.
+//! Template syntax that is not prose: Liquid tags (`{% … %}`, `{{ … }}`). Found, reported, and
+//! dropped or kept by policy before the Markdown is rendered, so that they never reach the text
+//! as if they were words. kramdown's own syntax (`{: .lead}`, `{::comment}`) is the next
+//! stage's, `kramdown`, which records it with the same [`Construct`].
 //!
 //! Liquid is Jekyll's first pass, so it is recognised everywhere (even in code) except inside
 //! `{% raw %}…{% endraw %}`, whose content is kept as literal text. `{{ site.url }}`,
 //! `{{ site.baseurl }}` and `{{ site.title }}` are replaced by the site's values, so links
 //! written with them still work. `{% highlight lang %}` becomes a fenced code block.
-//! Kramdown attribute lists are recognised outside code only.
 
 use std::ops::Range;
 
@@ -83,28 +83,13 @@ pub fn strip(body: &str, site: Option<&Site>, policy: TemplatePolicy) -> Preproc
     }
     let mut position = 0;
     let mut in_raw = false;
-    let mut in_fence = false;
-    let mut line_start = 0;
     let bytes = body.as_bytes();
     while position < body.len() {
         let byte = bytes[position];
-        if byte == b'\n' {
-            out.push('\n');
-            position += 1;
-            line_start = position;
-            let line_end = body[position..]
-                .find('\n')
-                .map_or(body.len(), |p| position + p);
-            let line = body[position..line_end].trim_start();
-            if line.starts_with("```") || line.starts_with("~~~") {
-                in_fence = !in_fence;
-            }
-            continue;
-        }
         if byte != b'{' {
             // Copy up to the next interesting byte.
             let next = body[position..]
-                .find(['{', '\n'])
+                .find('{')
                 .map_or(body.len(), |p| position + p);
             out.push_str(&body[position..next]);
             position = next;
@@ -184,45 +169,6 @@ pub fn strip(body: &str, site: Option<&Site>, policy: TemplatePolicy) -> Preproc
             map.push(out.len(), position);
             continue;
         }
-        if !in_fence && !in_raw && policy == TemplatePolicy::Drop && rest.starts_with("{::comment}")
-        {
-            // kramdown's comment extension hides everything up to `{:/comment}` or `{:/}`.
-            let end = ["{:/comment}", "{:/}"]
-                .iter()
-                .filter_map(|close| rest.find(close).map(|at| at + close.len()))
-                .min()
-                .unwrap_or(rest.len());
-            constructs.push(Construct {
-                kind: ConstructKind::KramdownAttributes,
-                text: rest[..end].to_owned(),
-                span: position..position + end,
-                replaced: false,
-            });
-            position += end;
-            map.push(out.len(), position);
-            continue;
-        }
-        if !in_fence && !in_raw && rest.starts_with("{:") {
-            let line_end = rest.find('\n').unwrap_or(rest.len());
-            let in_code_span = body[line_start..position].matches('`').count() % 2 == 1;
-            if let Some(close) = rest[..line_end].find('}') {
-                let list = &rest[..close + 1];
-                if !in_code_span && is_attribute_list(list) {
-                    constructs.push(Construct {
-                        kind: ConstructKind::KramdownAttributes,
-                        text: list.to_owned(),
-                        span: position..position + list.len(),
-                        replaced: false,
-                    });
-                    if policy == TemplatePolicy::Keep {
-                        out.push_str(list);
-                    }
-                    position += list.len();
-                    map.push(out.len(), position);
-                    continue;
-                }
-            }
-        }
         out.push('{');
         position += 1;
     }
@@ -252,33 +198,6 @@ fn block_end(rest: &str, end_keyword: &str, close: &str) -> usize {
         search = open + 2;
     }
     rest.len()
-}
-
-/// `{: .class #id key="value"}`, `{:.class}`, `{::comment}`, `{::options … /}`.
-fn is_attribute_list(list: &str) -> bool {
-    let inner = list.trim_start_matches('{').trim_end_matches('}');
-    let inner = inner.trim_start_matches(':');
-    !inner.contains('{')
-        && (inner.is_empty()
-            || inner.trim_start().starts_with(['.', '#', ':'])
-            // The end of an extension: `{:/comment}`, `{:/}`.
-            || matches!(inner.trim(), "/" | "/comment" | "/nomarkdown")
-            || inner
-                .trim()
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic())
-                && (inner.contains('=')
-                    || inner.trim_end().ends_with('/')
-                    || [
-                        "comment",
-                        "nomarkdown",
-                        "options",
-                        "/comment",
-                        "/nomarkdown",
-                    ]
-                    .iter()
-                    .any(|word| inner.trim().starts_with(word))))
 }
 
 fn site_variable(inner: &str, site: Option<&Site>) -> Option<String> {
@@ -337,10 +256,10 @@ mod tests {
     }
 
     #[test]
-    fn liquid_and_attribute_lists_are_dropped_and_reported() {
+    fn liquid_is_dropped_and_reported_and_attribute_lists_left_for_kramdown() {
         let body = "第一段。\n{: .notice}\n\n{% include toc %}\n第二段{{ page.title }}。\n";
         let result = strip_default(body);
-        assert_eq!(result.text, "第一段。\n\n\n\n第二段。\n");
+        assert_eq!(result.text, "第一段。\n{: .notice}\n\n\n第二段。\n");
         let kinds: Vec<_> = result
             .constructs
             .iter()
@@ -349,7 +268,6 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                (ConstructKind::KramdownAttributes, "{: .notice}"),
                 (ConstructKind::Liquid, "{% include toc %}"),
                 (ConstructKind::Liquid, "{{ page.title }}"),
             ]
@@ -397,11 +315,10 @@ mod tests {
 
     #[test]
     fn comment_blocks_are_dropped_whole() {
-        let body =
-            "甲{% comment %}内部备注{% endcomment %}乙\n\n{::comment}\n草稿\n{:/comment}\n丙";
+        let body = "甲{% comment %}内部备注{% endcomment %}乙\n\n丙";
         let result = strip_default(body);
-        assert_eq!(result.text, "甲乙\n\n\n丙");
-        assert_eq!(result.constructs.len(), 2);
+        assert_eq!(result.text, "甲乙\n\n丙");
+        assert_eq!(result.constructs.len(), 1);
         assert_eq!(
             result.constructs[0].text,
             "{% comment %}内部备注{% endcomment %}"

@@ -1,5 +1,6 @@
 //! CNT004 kramdown-attribute-list: a kramdown attribute list (`{: .notice}`) or extension
-//! (`{::comment}`) in a post body, which CommonMark does not have.
+//! (`{::comment}`) in a post body that the sanitizer does not apply. The ones it applies
+//! (`{::nomarkdown}`, a `.language-*` class given to a code block) are not reported.
 
 use crate::diagnostic::{Finding, Severity};
 use crate::lint::{Context, Rule, RuleMeta};
@@ -14,10 +15,12 @@ static META: RuleMeta = RuleMeta {
     summary: "A kramdown attribute list in the body is not applied",
     explanation: "## What it does
 Reports each kramdown attribute list (`{: .notice}`, `{:#intro}`, `{: style=\"…\"}`) and
-extension tag (`{::comment}` … `{:/comment}`, reported once; `{::options … /}`) outside code. newsbundle renders CommonMark,
-which has neither: the sanitizer drops them (the default) or keeps them as literal text, so
-they never read as words of the article. Pages of a Jekyll site (files outside `_posts` next to
-a `_config.yml`) are not checked.
+extension tag (`{::comment}` … `{:/comment}`, reported once; `{::options … /}`) outside code
+that the sanitizer does not apply: it drops them (the default) or keeps them as literal text,
+so they never read as words of the article. What it does apply is not reported: the content
+of `{::nomarkdown}` is kept as HTML, and a `.language-*` class in an attribute list on the
+line before or after a code block gives the code its language. Pages of a Jekyll site (files
+outside `_posts` next to a `_config.yml`) are not checked.
 
 ## Why is this bad?
 Rarely a problem, hence the level: attribute lists only add classes, ids and styles, which an
@@ -48,7 +51,7 @@ impl Rule for KramdownAttributeList {
         // An extension reported at `{::comment}` is not reported again at its `{:/comment}`.
         let mut extension_open = false;
         for construct in context.body.constructs() {
-            if construct.kind != ConstructKind::KramdownAttributes {
+            if construct.kind != ConstructKind::KramdownAttributes || construct.replaced {
                 continue;
             }
             let text = construct.opening();

@@ -1,0 +1,167 @@
+//! The block syntax kramdown adds to Markdown, as Jekyll renders it: a stage of its own between
+//! `template` (Liquid) and `markdown` (pulldown-cmark). Text in, text and an [`OffsetMap`] out,
+//! plus [`Extras`]: what pulldown-cmark cannot be told in Markdown, applied to its events by
+//! [`Extras::events`] at one hook in `markdown.rs`.
+//!
+//! - `html_blocks.rs`: `markdown="1|block|span|0"` on HTML elements. Block content is set
+//!   apart by blank lines so that it is read as Markdown; span content becomes a paragraph
+//!   written with the element's own tags; raw content (`"0"`, `pre`, `table`, …) is kept out of
+//!   the Markdown parser whole. The attribute itself never reaches the output. An HTML block
+//!   without the attribute is raw up to its end tag, blank lines and all, as in kramdown
+//!   (CommonMark would end it at the first blank line).
+//! - `extensions.rs`: attribute lists (`{: .notice}`) and extensions (`{::comment}`,
+//!   `{::nomarkdown}`, `{::options /}`) are found outside code, recorded as [`Construct`]s and
+//!   dropped (or kept, by policy); a `.language-*` class in a block attribute list next to a
+//!   code block gives that block its language; abbreviation definitions (`*[CSS]: …`) leave
+//!   the text and are remembered.
+//! - `events.rs`: table separator lines in a table body (`|---|` starts a `tbody`, `|===|` the
+//!   `tfoot`), abbreviations as `abbr`, span elements, raw HTML put back, code languages.
+//!
+//! Not done here: definition lists, `{:toc}`, heading ids and typography (the `markdown`
+//! stage's). An HTML block whose opening tag spans lines, or that starts inside a list item or
+//! a quote, is read as CommonMark reads it.
+
+mod events;
+mod extensions;
+mod html_blocks;
+
+use std::collections::HashMap;
+
+use super::offsets::OffsetMap;
+use super::policy::TemplatePolicy;
+use super::template::Construct;
+
+/// The text for the Markdown stage, with what it needs beside it.
+pub struct Kramdown {
+    pub text: String,
+    /// From `text` back to this stage's input.
+    pub map: OffsetMap,
+    /// Attribute lists and extensions, with spans in this stage's input.
+    pub constructs: Vec<Construct>,
+    pub extras: Extras,
+}
+
+/// What the Markdown stage is told beside the text. Positions are byte offsets in
+/// [`Kramdown::text`].
+#[derive(Clone, Debug, Default)]
+pub struct Extras {
+    /// Abbreviation and its title (empty when the definition has none), longest first.
+    abbreviations: Vec<(String, String)>,
+    /// HTML kept out of the Markdown parser, put back where its placeholder is.
+    raw: Vec<String>,
+    /// Where a code block starts → its language, from an attribute list.
+    languages: HashMap<usize, String>,
+    /// Where a paragraph starts → the opening and closing tags it is written with.
+    spans: HashMap<usize, (String, String)>,
+}
+
+impl Extras {
+    /// The same, for a part of the text starting at `start` (the trailer) rendered alone.
+    pub fn after(&self, start: usize) -> Extras {
+        Extras {
+            abbreviations: self.abbreviations.clone(),
+            raw: self.raw.clone(),
+            languages: shifted(&self.languages, start),
+            spans: shifted(&self.spans, start),
+        }
+    }
+
+    fn push_raw(&mut self, html: String) -> usize {
+        self.raw.push(html);
+        self.raw.len() - 1
+    }
+}
+
+/// `constructs` found in a text made from `original` by `map`, with their spans and text in
+/// `original` (where a construct held something a stage changed, as written there).
+pub fn placed(constructs: Vec<Construct>, map: &OffsetMap, original: &str) -> Vec<Construct> {
+    constructs
+        .into_iter()
+        .map(|construct| {
+            let start = map.map(construct.span.start).min(original.len());
+            let end = match construct.span.end.checked_sub(1) {
+                Some(last) if construct.span.end > construct.span.start => map.map(last) + 1,
+                _ => start,
+            };
+            let mut end = end.clamp(start, original.len());
+            while !original.is_char_boundary(end) {
+                end += 1;
+            }
+            let mut start = start;
+            while !original.is_char_boundary(start) {
+                start -= 1;
+            }
+            Construct {
+                text: original[start..end].to_owned(),
+                span: start..end,
+                ..construct
+            }
+        })
+        .collect()
+}
+
+/// The entries of `map` at or after `start`, moved back by it.
+fn shifted<T: Clone>(map: &HashMap<usize, T>, start: usize) -> HashMap<usize, T> {
+    map.iter()
+        .filter(|(at, _)| **at >= start)
+        .map(|(at, value)| (at - start, value.clone()))
+        .collect()
+}
+
+/// The kramdown stage over the text `template` left.
+pub fn blocks(text: &str, policy: TemplatePolicy) -> Kramdown {
+    let mut extras = Extras::default();
+    let (expanded, expanded_map) = html_blocks::expand(text, &mut extras);
+    let mut constructs = Vec::new();
+    let (text_out, extensions_map) =
+        extensions::apply(&expanded, policy, &mut extras, &mut constructs);
+    let constructs = placed(constructs, &expanded_map, text);
+    let mut abbreviations = std::mem::take(&mut extras.abbreviations);
+    // The longest first, so that `HTML5` is found before `HTML`.
+    abbreviations.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    extras.abbreviations = abbreviations;
+    Kramdown {
+        text: text_out,
+        map: extensions_map.then(&expanded_map),
+        constructs,
+        extras,
+    }
+}
+
+const PLACEHOLDER: &str = "<!--newsbundle-raw-";
+
+/// An HTML comment standing for `extras.raw[index]`, as long as the `length` bytes it
+/// replaces when it can be, so positions after it stay exact; on one line, so the Markdown
+/// parser hands it over in one piece.
+fn placeholder(index: usize, length: usize) -> String {
+    let mut text = format!("{PLACEHOLDER}{index} ");
+    while text.len() + 3 < length {
+        text.push(' ');
+    }
+    text.push_str("-->");
+    text
+}
+
+/// Builds a text from pieces of another, recording where each piece came from.
+struct Writer {
+    out: String,
+    map: OffsetMap,
+}
+
+impl Writer {
+    fn new(capacity: usize) -> Writer {
+        Writer {
+            out: String::with_capacity(capacity),
+            map: OffsetMap::identity(),
+        }
+    }
+
+    /// `text`, which stands for the input from `old` on.
+    fn push(&mut self, text: &str, old: usize) {
+        self.map.push(self.out.len(), old);
+        self.out.push_str(text);
+    }
+}
+
+#[cfg(test)]
+mod tests;
