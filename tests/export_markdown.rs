@@ -322,7 +322,12 @@ fn escaping_only_where_needed() {
         "\\# not a heading\n\\- not a list\n1\\. not a list\n\\> not a quote\n\\+ no\n2022年 fine"
     );
     assert_eq!(convert("<p>text\n===</p>"), "text\n\\===");
-    assert_eq!(convert("<p>text\n---</p>"), "text\n\\---");
+    assert_eq!(convert("<p>text\n---</p>"), "text\n\\-\\--");
+    // What kramdown's smart typography would turn into other characters.
+    assert_eq!(
+        convert("<p>\"a\" it's -- ... &lt;&lt; &gt;&gt; – “b”</p>"),
+        "\\\"a\\\" it\\'s \\-- \\.\\.. \\<< \\>> – “b”"
+    );
     assert_eq!(convert("<p>_under_</p>"), "\\_under\\_");
     // Liquid, kramdown and shortcode braces; `$$` (kramdown math).
     assert_eq!(

@@ -21,6 +21,7 @@ mod rewrite;
 mod template;
 mod trailer;
 mod tree;
+mod typography;
 mod url;
 pub(crate) mod xml;
 
@@ -197,6 +198,15 @@ fn preprocess(post: &Post, site: Option<&Site>, policy: &Policy) -> template::Pr
     }
 }
 
+/// The Markdown stage's dialect for `post`: kramdown's (with the block attribute lists the
+/// template stage found) for Jekyll's posts, CommonMark for posts with TOML front matter.
+fn kramdown<'a>(
+    post: &Post,
+    pre: &'a template::Preprocessed,
+) -> Option<&'a [template::BlockAttributes]> {
+    (post.front_matter.format == FrontMatterFormat::Yaml).then_some(pre.block_attributes.as_slice())
+}
+
 /// Sanitize the body of `post` under `policy`. Never fails.
 pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody {
     let body = post.body();
@@ -268,7 +278,7 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
         .collect();
     if trailer.content_end < pre.text.len() {
         let rest = &pre.text[trailer.content_end..];
-        let rendered = markdown::render(rest);
+        let rendered = markdown::render(rest, kramdown(post, &pre).map(|_| &[][..]));
         let mut text = String::new();
         tree::visible_text(
             scraper::Html::parse_fragment(&rendered.html).tree.root(),
@@ -283,7 +293,7 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
         });
     }
 
-    let rendered = markdown::render(content);
+    let rendered = markdown::render(content, kramdown(post, &pre));
     let locate = |html_offset: usize| to_file(rendered.map.map(html_offset));
     let rewritten = rewrite::rewrite(&rendered.html, &locate, policy);
     let built = tree::build(&rewritten.html, policy, base);
@@ -318,7 +328,7 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
 /// corpus check and the property tests hold the sanitizer to it.
 pub fn input_visible_text(post: &Post, site: Option<&Site>, policy: &Policy) -> String {
     let pre = preprocess(post, site, policy);
-    let rendered = markdown::render(&pre.text);
+    let rendered = markdown::render(&pre.text, kramdown(post, &pre));
     let mut text = String::new();
     tree::visible_text(
         scraper::Html::parse_fragment(&rendered.html).tree.root(),

@@ -58,6 +58,18 @@ pub struct Preprocessed {
     /// From `text` back to the body.
     pub map: OffsetMap,
     pub constructs: Vec<Construct>,
+    /// The kramdown attribute lists that stood alone on a line, for the Markdown stage: they
+    /// say what the block before them is (`{:toc}`, `{: .no_toc}`).
+    pub block_attributes: Vec<BlockAttributes>,
+}
+
+/// A block attribute list (`{: .no_toc}` alone on its line), taken out of the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockAttributes {
+    /// Where its line starts in the preprocessed text.
+    pub line: usize,
+    /// The list as written, braces included.
+    pub text: String,
 }
 
 /// The body as it is, for posts that are not Jekyll's (Hugo and Zola do not run Liquid).
@@ -66,6 +78,7 @@ pub fn literal(body: &str) -> Preprocessed {
         text: body.to_owned(),
         map: OffsetMap::identity(),
         constructs: Vec::new(),
+        block_attributes: Vec::new(),
     }
 }
 
@@ -73,12 +86,14 @@ pub fn strip(body: &str, site: Option<&Site>, policy: TemplatePolicy) -> Preproc
     let mut out = String::with_capacity(body.len());
     let mut map = OffsetMap::identity();
     let mut constructs = Vec::new();
+    let mut block_attributes = Vec::new();
     if !body.contains('{') {
         out.push_str(body);
         return Preprocessed {
             text: out,
             map,
             constructs,
+            block_attributes,
         };
     }
     let mut position = 0;
@@ -201,6 +216,15 @@ pub fn strip(body: &str, site: Option<&Site>, policy: TemplatePolicy) -> Preproc
             if let Some(close) = rest[..line_end].find('}') {
                 let list = &rest[..close + 1];
                 if !in_code_span && is_attribute_list(list) {
+                    let alone = body[line_start..position].trim().is_empty()
+                        && rest[list.len()..line_end].trim().is_empty();
+                    if alone {
+                        let before = body[line_start..position].len();
+                        block_attributes.push(BlockAttributes {
+                            line: out.len() - before,
+                            text: list.to_owned(),
+                        });
+                    }
                     constructs.push(Construct {
                         kind: ConstructKind::KramdownAttributes,
                         text: list.to_owned(),
@@ -223,6 +247,7 @@ pub fn strip(body: &str, site: Option<&Site>, policy: TemplatePolicy) -> Preproc
         text: out,
         map,
         constructs,
+        block_attributes,
     }
 }
 
@@ -256,6 +281,8 @@ fn is_attribute_list(list: &str) -> bool {
             || inner.trim_start().starts_with(['.', '#', ':'])
             // The end of an extension: `{:/comment}`, `{:/}`.
             || matches!(inner.trim(), "/" | "/comment" | "/nomarkdown")
+            // The table of contents marker, a reference to kramdown's own `toc`.
+            || inner.trim() == "toc"
             || inner
                 .trim()
                 .chars()
