@@ -258,8 +258,8 @@ fn join_bullet_lists(events: &mut Vec<Spanned>) {
 
 /// kramdown reads `term` and `: definition` as a definition list only when nothing, or one
 /// empty line, stands between them; pulldown-cmark also with a line of spaces or several
-/// blank lines. There, kramdown has a paragraph for the term and one starting with `: `: a
-/// definition list of one term whose definition is that far is made so.
+/// blank lines. There, kramdown has a paragraph for the term and one starting with `: `: such
+/// a term and its definitions are taken out of the list and made so.
 fn undo_detached_definitions(source: &str, events: &mut Vec<Spanned>) {
     let mut index = 0;
     while index < events.len() {
@@ -269,9 +269,10 @@ fn undo_detached_definitions(source: &str, events: &mut Vec<Spanned>) {
         }
         let mut depth = 0usize;
         let mut end = events.len() - 1;
-        let mut titles = Vec::new();
-        let mut definitions = Vec::new();
-        for (at, (event, _)) in events.iter().enumerate().skip(index) {
+        // Where each term starts, and whether its first definition is detached (`None` before
+        // that definition is met).
+        let mut terms: Vec<(usize, Option<bool>)> = Vec::new();
+        for (at, (event, range)) in events.iter().enumerate().skip(index) {
             match event {
                 Event::Start(Tag::DefinitionList) => depth += 1,
                 Event::End(TagEnd::DefinitionList) => {
@@ -281,84 +282,113 @@ fn undo_detached_definitions(source: &str, events: &mut Vec<Spanned>) {
                         break;
                     }
                 }
-                Event::Start(Tag::DefinitionListTitle) if depth == 1 => titles.push(at),
-                Event::Start(Tag::DefinitionListDefinition) if depth == 1 => definitions.push(at),
+                Event::Start(Tag::DefinitionListTitle) if depth == 1 => terms.push((at, None)),
+                Event::Start(Tag::DefinitionListDefinition) if depth == 1 => {
+                    if let Some((title, detached @ None)) = terms.last_mut() {
+                        let title = &events[*title].1;
+                        let term_end = title.start
+                            + source
+                                .get(title.clone())
+                                .map_or(0, |term| term.trim_end().len());
+                        let line_start = source[..range.start]
+                            .rfind('\n')
+                            .map_or(0, |newline| newline + 1);
+                        let gap = source.get(term_end..line_start).unwrap_or("");
+                        *detached = Some(!matches!(gap, "\n" | "\n\n"));
+                    }
+                }
                 _ => {}
             }
         }
-        let detached = match (titles.as_slice(), definitions.first()) {
-            ([title], Some(&definition)) => {
-                let title = &events[*title].1;
-                let term_end = title.start
-                    + source
-                        .get(title.clone())
-                        .map_or(0, |term| term.trim_end().len());
-                let at = events[definition].1.start;
-                let line_start = source[..at].rfind('\n').map_or(0, |newline| newline + 1);
-                let gap = source.get(term_end..line_start).unwrap_or("");
-                !matches!(gap, "\n" | "\n\n")
-            }
-            _ => false,
-        };
-        if !detached {
+        if !terms.iter().any(|(_, detached)| *detached == Some(true)) {
             index = end + 1;
             continue;
         }
-        let mut rewritten: Vec<Spanned> = Vec::with_capacity(end - index + 4);
-        let mut open_paragraph = false;
-        let mut colon_wanted = false;
-        for (event, range) in events.drain(index..=end) {
-            let starts_block = matches!(
-                event,
-                Event::Start(
-                    Tag::Paragraph
-                        | Tag::List(_)
-                        | Tag::BlockQuote(_)
-                        | Tag::CodeBlock(_)
-                        | Tag::Heading { .. }
-                        | Tag::Table(_)
-                        | Tag::HtmlBlock
-                        | Tag::DefinitionList
-                ) | Event::Rule
-                    | Event::End(TagEnd::DefinitionListDefinition)
-            );
-            if open_paragraph && starts_block {
-                rewritten.push((Event::End(TagEnd::Paragraph), range.clone()));
-                open_paragraph = false;
-            }
-            match event {
-                Event::Start(Tag::DefinitionList) | Event::End(TagEnd::DefinitionList) => {}
-                Event::End(TagEnd::DefinitionListDefinition) => {}
-                Event::Start(Tag::DefinitionListTitle) => {
-                    rewritten.push((Event::Start(Tag::Paragraph), range));
+        let list: Vec<Spanned> = events.drain(index..=end).collect();
+        let mut rewritten: Vec<Spanned> = Vec::with_capacity(list.len() + 4);
+        let mut in_list = false;
+        for (number, (start, detached)) in terms.iter().enumerate() {
+            let until = terms.get(number + 1).map_or(end, |(next, _)| *next);
+            let segment = list[start - index..until - index].iter().cloned();
+            let at = list[start - index].1.clone();
+            if *detached == Some(true) {
+                if in_list {
+                    rewritten.push((Event::End(TagEnd::DefinitionList), at));
+                    in_list = false;
                 }
-                Event::End(TagEnd::DefinitionListTitle) => {
-                    rewritten.push((Event::End(TagEnd::Paragraph), range));
+                rewritten.extend(as_paragraphs(segment));
+            } else {
+                if !in_list {
+                    rewritten.push((Event::Start(Tag::DefinitionList), at));
+                    in_list = true;
                 }
-                Event::Start(Tag::DefinitionListDefinition) => colon_wanted = true,
-                Event::Start(Tag::Paragraph) if colon_wanted => {
-                    colon_wanted = false;
-                    rewritten.push((Event::Start(Tag::Paragraph), range.clone()));
-                    rewritten.push((Event::Text(": ".into()), range));
-                }
-                other if colon_wanted => {
-                    colon_wanted = false;
-                    open_paragraph = true;
-                    rewritten.push((Event::Start(Tag::Paragraph), range.clone()));
-                    rewritten.push((Event::Text(": ".into()), range.clone()));
-                    rewritten.push((other, range));
-                }
-                other => rewritten.push((other, range)),
+                rewritten.extend(segment);
             }
         }
-        if open_paragraph {
-            let at = rewritten.last().map_or(0..0, |(_, range)| range.clone());
-            rewritten.push((Event::End(TagEnd::Paragraph), at));
+        if in_list {
+            rewritten.push(list[list.len() - 1].clone());
         }
         let length = rewritten.len();
         events.splice(index..index, rewritten);
         index += length;
     }
+}
+
+/// A term and its definitions as kramdown reads them when they are not a definition list: the
+/// term a paragraph, each definition's first paragraph starting with `: `.
+fn as_paragraphs<'a>(segment: impl Iterator<Item = Spanned<'a>>) -> Vec<Spanned<'a>> {
+    let mut rewritten = Vec::new();
+    let mut open_paragraph = false;
+    let mut colon_wanted = false;
+    for (event, range) in segment {
+        let starts_block = matches!(
+            event,
+            Event::Start(
+                Tag::Paragraph
+                    | Tag::List(_)
+                    | Tag::BlockQuote(_)
+                    | Tag::CodeBlock(_)
+                    | Tag::Heading { .. }
+                    | Tag::Table(_)
+                    | Tag::HtmlBlock
+                    | Tag::DefinitionList
+                    | Tag::DefinitionListDefinition
+            ) | Event::Rule
+                | Event::End(TagEnd::DefinitionListDefinition)
+        );
+        if open_paragraph && starts_block {
+            rewritten.push((Event::End(TagEnd::Paragraph), range.clone()));
+            open_paragraph = false;
+        }
+        match event {
+            Event::End(TagEnd::DefinitionListDefinition) => {}
+            Event::Start(Tag::DefinitionListTitle) => {
+                rewritten.push((Event::Start(Tag::Paragraph), range));
+            }
+            Event::End(TagEnd::DefinitionListTitle) => {
+                rewritten.push((Event::End(TagEnd::Paragraph), range));
+            }
+            Event::Start(Tag::DefinitionListDefinition) => colon_wanted = true,
+            Event::Start(Tag::Paragraph) if colon_wanted => {
+                colon_wanted = false;
+                rewritten.push((Event::Start(Tag::Paragraph), range.clone()));
+                rewritten.push((Event::Text(": ".into()), range));
+            }
+            other if colon_wanted => {
+                colon_wanted = false;
+                open_paragraph = true;
+                rewritten.push((Event::Start(Tag::Paragraph), range.clone()));
+                rewritten.push((Event::Text(": ".into()), range.clone()));
+                rewritten.push((other, range));
+            }
+            other => rewritten.push((other, range)),
+        }
+    }
+    if open_paragraph {
+        let at = rewritten.last().map_or(0..0, |(_, range)| range.clone());
+        rewritten.push((Event::End(TagEnd::Paragraph), at));
+    }
+    rewritten
 }
 
 /// kramdown makes each line of a definition list's term a term of its own (pulldown-cmark one
@@ -732,5 +762,79 @@ mod tests {
         let rendered = render(source, Some(&[]));
         let in_html = rendered.html.find("<a href").unwrap();
         assert_eq!(rendered.map.map(in_html), source.find('[').unwrap());
+    }
+
+    /// Jekyll's rendering of `body`, template stage included.
+    fn jekyll(body: &str) -> String {
+        let pre =
+            super::super::template::strip(body, None, super::super::policy::TemplatePolicy::Drop);
+        render(&pre.text, Some(&pre.block_attributes)).html
+    }
+
+    #[test]
+    fn heading_ids_are_kramdown_gfm_ids() {
+        let html = jekyll(
+            "# What's new?\n\n## What's new?\n\n## Step 1: `install` *it*\n\n## 一、会议概况\n\n## Über café\n\n## Given {#given-id}\n\n## ?!\n",
+        );
+        for heading in [
+            "<h1 id=\"whats-new\">What’s new?</h1>",
+            "<h2 id=\"whats-new-1\">",
+            "<h2 id=\"step-1-install-it\">",
+            "<h2 id=\"一会议概况\">",
+            "<h2 id=\"über-café\">",
+            "<h2 id=\"given-id\">Given</h2>",
+            // Nothing left: no id.
+            "<h2>?!</h2>",
+        ] {
+            assert!(html.contains(heading), "{heading}: {html}");
+        }
+    }
+
+    #[test]
+    fn toc_lists_the_headings_but_no_toc_ones() {
+        let html = jekyll(
+            "## Contents\n{: .no_toc}\n\n* TOC\n{:toc}\n\n## A [link](/x)\n\n### B\n\n## C\n",
+        );
+        assert_eq!(
+            html.split("<h2 id=\"a-link\">").next().unwrap_or(""),
+            "<h2 id=\"contents\">Contents</h2>\n<ul>\n<li><a href=\"#a-link\">A link</a>\n<ul>\n<li><a href=\"#b\">B</a></li>\n</ul>\n</li>\n<li><a href=\"#c\">C</a></li>\n</ul>\n",
+            "{html}"
+        );
+        // A `{:toc}` that follows no list is only dropped.
+        assert!(!jekyll("Text\n{:toc}\n\n## A\n").contains("<ul>"));
+    }
+
+    #[test]
+    fn definition_lists_as_kramdown_reads_them() {
+        let html = jekyll("One\nTwo\n: Both\n\nApart\n  \n: Not a definition\n");
+        // (pulldown-cmark makes the first definition loose, kramdown tight.)
+        assert!(
+            html.starts_with("<dl>\n<dt>One</dt>\n<dt>Two</dt>\n<dd>\n<p>Both</p>\n</dd>\n</dl>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p>Apart</p>\n<p>: Not a definition</p>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn kramdown_blocks_that_commonmark_splits() {
+        // A bullet change does not end the list.
+        let html = jekyll("- a\n- b\n\n* c\n");
+        assert_eq!(html.matches("<ul>").count(), 1, "{html}");
+        // An HTML block runs to its end tag, blank lines included, and its positions stay
+        // exact.
+        let source = "<table>\n<tr>\n\n    <td>x</td>\n\n</tr>\n</table>\n\nAfter\n";
+        let rendered = render(source, Some(&[]));
+        assert!(!rendered.html.contains("<pre>"), "{}", rendered.html);
+        let td = rendered.html.find("<td>").unwrap();
+        assert_eq!(rendered.map.map(td), source.find("<td>").unwrap());
+    }
+
+    #[test]
+    fn commonmark_posts_get_no_kramdown() {
+        let html = render("## A \"b\" -- c\n\nTerm\n: no\n", None).html;
+        assert_eq!(html, "<h2>A \"b\" -- c</h2>\n<p>Term\n: no</p>\n");
     }
 }
