@@ -44,8 +44,9 @@ use scraper::{ElementRef, Html, Node};
 const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
     (
         "corpus/minimal-mistakes/_posts/2009-05-15-edge-case-nested-and-mixed-lists.md",
-        "a `*` list indented 2 spaces under `2. item`: kramdown takes the lines as the item's \
-         (lazy continuation, a nested list), CommonMark as a new list after it",
+        "under `2. item`, `  * a` lines (2 spaces: lazy lines of the item) then `    * b` lines \
+         (4 spaces): kramdown makes two lists of the item, one after the other; newsbundle one \
+         list of both (CommonMark cannot put two bullet lists side by side)",
     ),
     (
         "corpus/minimal-mistakes/_posts/2022-06-29-피터모빌의UX 7요소.md",

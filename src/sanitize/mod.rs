@@ -14,6 +14,7 @@
 //! rules point at the original line and column. This is the only module that turns untrusted
 //! markup into HTML; the exports use [`CleanBody`] and never the raw body.
 
+mod kramdown;
 mod markdown;
 mod offsets;
 mod policy;

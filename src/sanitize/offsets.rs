@@ -26,6 +26,14 @@ impl OffsetMap {
         self.anchors.push((new, old));
     }
 
+    /// This map followed by `next` (which maps this map's old positions further back).
+    pub fn then(mut self, next: &OffsetMap) -> OffsetMap {
+        for anchor in &mut self.anchors {
+            anchor.1 = next.map(anchor.1);
+        }
+        self
+    }
+
     pub fn map(&self, position: usize) -> usize {
         let index = self.anchors.partition_point(|(new, _)| *new <= position);
         if index == 0 {

@@ -529,7 +529,14 @@ fn join_blocks(blocks: &[Block], tight: bool) -> String {
                 BlockKind::Fence | BlockKind::Quote => true,
                 _ => false,
             };
-            if tight && previous.kind == BlockKind::Paragraph && interrupts {
+            // A list after a list of the other kind starts on the next line: a blank line
+            // between them would make the item holding them loose when read back.
+            let other_list = matches!(
+                (&previous.kind, &block.kind),
+                (BlockKind::List { ordered: before, .. }, BlockKind::List { ordered: now, .. })
+                    if before != now
+            );
+            if tight && (previous.kind == BlockKind::Paragraph && interrupts || other_list) {
                 out.push('\n');
             } else {
                 out.push_str("\n\n");

@@ -1,0 +1,594 @@
+//! kramdown's block semantics where they differ from CommonMark's, as passes over
+//! pulldown-cmark's events (and one over the source, for list indentation), for
+//! `markdown::render`: lazy lines of the other list kind, HTML blocks read to their end tag,
+//! bullet lists that change bullets, definition lists, heading ids as kramdown-parser-gfm makes
+//! them, the `{:toc}` list. Each function says what kramdown does; `tests/kramdown_oracle.rs`
+//! checks them against real kramdown.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
+
+use super::markdown::Spanned;
+use super::template::BlockAttributes;
+
+/// kramdown keeps in a list item a line that starts a list of the other kind (`*` in a `1.`
+/// item, `1.` in a `*` item) indented less than the item's text, when no blank line comes
+/// before it (a lazy line): `2. item` then `  * sub` nests the `*` list in item 2, where
+/// CommonMark starts a new list after the `1.` list. Such lines, at the top level, get the
+/// spaces that put them at the item's text: where (in `source`) and how many.
+pub(super) fn lazy_nested_lists(source: &str) -> Vec<(usize, usize)> {
+    let mut insertions = Vec::new();
+    // The open top-level item: ordered or not, and the column of its text.
+    let mut item: Option<(bool, usize)> = None;
+    let mut fence: Option<&str> = None;
+    let mut after_blank = false;
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let rest = content.trim_start_matches(' ');
+        let indent = content.len() - rest.len();
+        if let Some(open) = fence {
+            if rest.starts_with(open) {
+                fence = None;
+            }
+            continue;
+        }
+        if rest.starts_with("```") || rest.starts_with("~~~") {
+            fence = Some(&rest[..3]);
+            continue;
+        }
+        if rest.is_empty() {
+            after_blank = true;
+            continue;
+        }
+        let blank_before = std::mem::take(&mut after_blank);
+        let marker = list_marker(rest);
+        match (item, marker) {
+            (Some((ordered, column)), Some((marker_ordered, _)))
+                if !blank_before && indent < column && ordered != marker_ordered =>
+            {
+                insertions.push((start, column - indent));
+            }
+            // A new top-level item (a marker at the item's text or further is nested).
+            (open, Some((ordered, width)))
+                if indent <= 3 && open.is_none_or(|(_, column)| indent < column) =>
+            {
+                item = Some((ordered, indent + width));
+            }
+            (Some((_, column)), None) if blank_before && indent < column => item = None,
+            _ => {}
+        }
+    }
+    insertions
+}
+
+/// A list marker at the start of `line` (kramdown's: `*`, `+`, `-` or digits and `.`, then a
+/// space): ordered or not, and its width with the spaces after it.
+fn list_marker(line: &str) -> Option<(bool, usize)> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let (ordered, marker) = if digits > 0 && digits <= 9 && line[digits..].starts_with('.') {
+        (true, digits + 1)
+    } else if line.starts_with(['*', '+', '-']) {
+        (false, 1)
+    } else {
+        return None;
+    };
+    let after = &line[marker..];
+    let spaces = after.len() - after.trim_start_matches(' ').len();
+    // A marker needs a space, and text after it (`---` is a rule, `**` emphasis).
+    if spaces == 0 || after.trim().is_empty() {
+        return None;
+    }
+    Some((ordered, marker + if spaces > 4 { 1 } else { spaces }))
+}
+
+/// kramdown reads an HTML block from its start tag to the matching end tag, blank lines
+/// included; CommonMark ends it at the first blank line, and reads what follows as Markdown
+/// (indented lines become code). For an HTML block at the top level whose end tag lies further,
+/// the events up to the end of the end tag's line become that one block, when no event
+/// straddles that line. Not for a block marked `markdown="1"` (or `"block"`, `"span"`), whose
+/// content is Markdown.
+pub(super) fn whole_html_blocks(source: &str, events: &mut Vec<Spanned>) {
+    let mut depth = 0usize;
+    let mut index = 0;
+    while index < events.len() {
+        match &events[index].0 {
+            Event::Start(Tag::HtmlBlock) if depth == 0 => {
+                if let Some(through) = html_block_end(source, events, index) {
+                    let start = events[index].1.start;
+                    let end = events[through].1.end;
+                    let html = source[start..end].to_owned();
+                    events.splice(
+                        index..=through,
+                        [
+                            (Event::Start(Tag::HtmlBlock), start..end),
+                            (Event::Html(html.into()), start..end),
+                            (Event::End(TagEnd::HtmlBlock), start..end),
+                        ],
+                    );
+                    index += 3;
+                    continue;
+                }
+                depth += 1;
+            }
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        index += 1;
+    }
+}
+
+/// The index of the last event of the HTML block starting at `start` as kramdown reads it,
+/// when that is further than CommonMark's end.
+fn html_block_end(source: &str, events: &[Spanned], start: usize) -> Option<usize> {
+    let block_start = events[start].1.start;
+    let opening = source[block_start..].trim_start_matches(' ');
+    let name: String = opening
+        .strip_prefix('<')?
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    // `markdown="1"` asks for Markdown inside: not raw HTML.
+    let tag = &opening[..opening.find('>').unwrap_or(opening.len())];
+    if name.is_empty() || VOID.contains(&name.as_str()) || tag.contains("markdown=") {
+        return None;
+    }
+    // The end of the line of the matching end tag.
+    let lower = source[block_start..].to_ascii_lowercase();
+    let (open, close) = (format!("<{name}"), format!("</{name}"));
+    let mut open_count = 0usize;
+    let mut at = 0;
+    let end_tag = loop {
+        let next_open = lower[at..].find(&open).map(|found| at + found);
+        let next_close = lower[at..].find(&close).map(|found| at + found);
+        match (next_open, next_close) {
+            (Some(opened), Some(closed)) if opened < closed => {
+                let follows = lower[opened + open.len()..].chars().next();
+                if follows.is_some_and(|c| c == '>' || c.is_ascii_whitespace() || c == '/') {
+                    open_count += 1;
+                }
+                at = opened + open.len();
+            }
+            (_, Some(closed)) => {
+                open_count = open_count.saturating_sub(1);
+                at = closed + close.len();
+                if open_count == 0 {
+                    break block_start + closed;
+                }
+            }
+            (_, None) => return None,
+        }
+    };
+    let line_end = source[end_tag..]
+        .find('\n')
+        .map_or(source.len(), |newline| end_tag + newline + 1);
+    // CommonMark's block: up to its end event.
+    let mut depth = 0usize;
+    let mut through = start;
+    for (index, (event, range)) in events.iter().enumerate().skip(start) {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0 {
+            if range.end > line_end {
+                return None;
+            }
+            through = index;
+            let next_start = events
+                .get(index + 1)
+                .map_or(usize::MAX, |(_, next)| next.start);
+            if next_start >= line_end.min(source.trim_end().len()) {
+                break;
+            }
+        }
+    }
+    (events[through].1.end > events[start].1.end || through > start + 2).then_some(through)
+}
+
+/// Elements without an end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// kramdown's bullet list goes on when the bullet changes (`-` after `*`), where CommonMark
+/// starts a new list: join the two.
+pub(super) fn join_bullet_lists(events: &mut Vec<Spanned>) {
+    let mut index = 0;
+    while index + 1 < events.len() {
+        if matches!(events[index].0, Event::End(TagEnd::List(false)))
+            && matches!(events[index + 1].0, Event::Start(Tag::List(None)))
+        {
+            events.drain(index..index + 2);
+        } else {
+            index += 1;
+        }
+    }
+}
+
+/// kramdown reads `term` and `: definition` as a definition list only when nothing, or one
+/// empty line, stands between them; pulldown-cmark also with a line of spaces or several
+/// blank lines. There, kramdown has a paragraph for the term and one starting with `: `: such
+/// a term and its definitions are taken out of the list and made so.
+pub(super) fn undo_detached_definitions(source: &str, events: &mut Vec<Spanned>) {
+    let mut index = 0;
+    while index < events.len() {
+        if !matches!(events[index].0, Event::Start(Tag::DefinitionList)) {
+            index += 1;
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut end = events.len() - 1;
+        // Where each term starts, and whether its first definition is detached (`None` before
+        // that definition is met).
+        let mut terms: Vec<(usize, Option<bool>)> = Vec::new();
+        for (at, (event, range)) in events.iter().enumerate().skip(index) {
+            match event {
+                Event::Start(Tag::DefinitionList) => depth += 1,
+                Event::End(TagEnd::DefinitionList) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = at;
+                        break;
+                    }
+                }
+                Event::Start(Tag::DefinitionListTitle) if depth == 1 => terms.push((at, None)),
+                Event::Start(Tag::DefinitionListDefinition) if depth == 1 => {
+                    if let Some((title, detached @ None)) = terms.last_mut() {
+                        let title = &events[*title].1;
+                        let term_end = title.start
+                            + source
+                                .get(title.clone())
+                                .map_or(0, |term| term.trim_end().len());
+                        let line_start = source[..range.start]
+                            .rfind('\n')
+                            .map_or(0, |newline| newline + 1);
+                        let gap = source.get(term_end..line_start).unwrap_or("");
+                        *detached = Some(!matches!(gap, "\n" | "\n\n"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !terms.iter().any(|(_, detached)| *detached == Some(true)) {
+            index = end + 1;
+            continue;
+        }
+        let list: Vec<Spanned> = events.drain(index..=end).collect();
+        let mut rewritten: Vec<Spanned> = Vec::with_capacity(list.len() + 4);
+        let mut in_list = false;
+        for (number, (start, detached)) in terms.iter().enumerate() {
+            let until = terms.get(number + 1).map_or(end, |(next, _)| *next);
+            let segment = list[start - index..until - index].iter().cloned();
+            let at = list[start - index].1.clone();
+            if *detached == Some(true) {
+                if in_list {
+                    rewritten.push((Event::End(TagEnd::DefinitionList), at));
+                    in_list = false;
+                }
+                rewritten.extend(as_paragraphs(segment));
+            } else {
+                if !in_list {
+                    rewritten.push((Event::Start(Tag::DefinitionList), at));
+                    in_list = true;
+                }
+                rewritten.extend(segment);
+            }
+        }
+        if in_list {
+            rewritten.push(list[list.len() - 1].clone());
+        }
+        let length = rewritten.len();
+        events.splice(index..index, rewritten);
+        index += length;
+    }
+}
+
+/// A term and its definitions as kramdown reads them when they are not a definition list: the
+/// term a paragraph, each definition's first paragraph starting with `: `.
+fn as_paragraphs<'a>(segment: impl Iterator<Item = Spanned<'a>>) -> Vec<Spanned<'a>> {
+    let mut rewritten = Vec::new();
+    let mut open_paragraph = false;
+    let mut colon_wanted = false;
+    for (event, range) in segment {
+        let starts_block = matches!(
+            event,
+            Event::Start(
+                Tag::Paragraph
+                    | Tag::List(_)
+                    | Tag::BlockQuote(_)
+                    | Tag::CodeBlock(_)
+                    | Tag::Heading { .. }
+                    | Tag::Table(_)
+                    | Tag::HtmlBlock
+                    | Tag::DefinitionList
+                    | Tag::DefinitionListDefinition
+            ) | Event::Rule
+                | Event::End(TagEnd::DefinitionListDefinition)
+        );
+        if open_paragraph && starts_block {
+            rewritten.push((Event::End(TagEnd::Paragraph), range.clone()));
+            open_paragraph = false;
+        }
+        match event {
+            Event::End(TagEnd::DefinitionListDefinition) => {}
+            Event::Start(Tag::DefinitionListTitle) => {
+                rewritten.push((Event::Start(Tag::Paragraph), range));
+            }
+            Event::End(TagEnd::DefinitionListTitle) => {
+                rewritten.push((Event::End(TagEnd::Paragraph), range));
+            }
+            Event::Start(Tag::DefinitionListDefinition) => colon_wanted = true,
+            Event::Start(Tag::Paragraph) if colon_wanted => {
+                colon_wanted = false;
+                rewritten.push((Event::Start(Tag::Paragraph), range.clone()));
+                rewritten.push((Event::Text(": ".into()), range));
+            }
+            other if colon_wanted => {
+                colon_wanted = false;
+                open_paragraph = true;
+                rewritten.push((Event::Start(Tag::Paragraph), range.clone()));
+                rewritten.push((Event::Text(": ".into()), range.clone()));
+                rewritten.push((other, range));
+            }
+            other => rewritten.push((other, range)),
+        }
+    }
+    if open_paragraph {
+        let at = rewritten.last().map_or(0..0, |(_, range)| range.clone());
+        rewritten.push((Event::End(TagEnd::Paragraph), at));
+    }
+    rewritten
+}
+
+/// kramdown makes each line of a definition list's term a term of its own (pulldown-cmark one
+/// term with line breaks).
+pub(super) fn one_term_per_line(events: &mut [Spanned]) {
+    let mut in_term = false;
+    for (event, _) in events.iter_mut() {
+        match event {
+            Event::Start(Tag::DefinitionListTitle) => in_term = true,
+            Event::End(TagEnd::DefinitionListTitle) => in_term = false,
+            Event::SoftBreak if in_term => {
+                *event = Event::Html("</dt>\n<dt>".into());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The indexes of the `Start` events of the headings and lists that an attribute list holding
+/// a part (`.class`, `#id`, a reference) for which `wanted` is true follows directly (on the
+/// next line, as kramdown requires).
+pub(super) fn marked_blocks(
+    source: &str,
+    events: &[Spanned],
+    attributes: &[BlockAttributes],
+    wanted: impl Fn(&str) -> bool,
+) -> HashSet<usize> {
+    let lines: HashSet<usize> = attributes
+        .iter()
+        .filter(|list| {
+            list.text
+                .trim_start_matches('{')
+                .trim_end_matches('}')
+                .trim_start_matches(':')
+                .split_whitespace()
+                .any(&wanted)
+        })
+        .map(|list| list.line)
+        .collect();
+    if lines.is_empty() {
+        return HashSet::new();
+    }
+    let mut marked = HashSet::new();
+    for (index, (event, range)) in events.iter().enumerate() {
+        if !matches!(event, Event::Start(Tag::Heading { .. } | Tag::List(_))) {
+            continue;
+        }
+        // The line after the block's last line.
+        let block = source.get(range.clone()).unwrap_or("");
+        let last = range.start + block.trim_end().len();
+        let next_line = source[last..]
+            .find('\n')
+            .map_or(source.len(), |at| last + at + 1);
+        if lines.contains(&next_line) {
+            marked.insert(index);
+        }
+    }
+    marked
+}
+
+/// A heading as the table of contents needs it.
+pub(super) struct Heading<'a> {
+    level: u8,
+    id: String,
+    /// Its inline content.
+    content: Vec<Event<'a>>,
+    in_toc: bool,
+}
+
+/// Give every heading without `{#id}` the id kramdown's GFM parser makes from its text (see
+/// [`gfm_id`]); drop heading classes and attributes (kramdown reads only `{#id}` there).
+pub(super) fn heading_ids<'a>(
+    events: &mut [Spanned<'a>],
+    no_toc: &HashSet<usize>,
+) -> Vec<Heading<'a>> {
+    let mut counters: HashMap<String, usize> = HashMap::new();
+    let mut headings = Vec::new();
+    let mut index = 0;
+    while index < events.len() {
+        let Event::Start(Tag::Heading { level, .. }) = &events[index].0 else {
+            index += 1;
+            continue;
+        };
+        let level = *level as u8;
+        let end = events[index..]
+            .iter()
+            .position(|(event, _)| matches!(event, Event::End(TagEnd::Heading(_))))
+            .map_or(events.len(), |at| index + at);
+        let content: Vec<Event<'a>> = events[index + 1..end]
+            .iter()
+            .map(|(event, _)| event.clone())
+            .collect();
+        let Event::Start(Tag::Heading {
+            id, classes, attrs, ..
+        }) = &mut events[index].0
+        else {
+            unreachable!("matched above");
+        };
+        classes.clear();
+        attrs.clear();
+        let id = match id {
+            Some(given) => given.to_string(),
+            None => {
+                let generated = gfm_id(&raw_text(&content), &mut counters);
+                if !generated.is_empty() {
+                    *id = Some(generated.clone().into());
+                }
+                generated
+            }
+        };
+        headings.push(Heading {
+            level,
+            id,
+            content,
+            in_toc: !no_toc.contains(&index),
+        });
+        index = end + 1;
+    }
+    headings
+}
+
+/// A heading's text as kramdown reads it for its id: text and code, entities and smart
+/// punctuation as characters; not an image's alternative text, not a footnote's number.
+fn raw_text(content: &[Event]) -> String {
+    let mut text = String::new();
+    let mut in_image = 0usize;
+    for event in content {
+        match event {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(part) | Event::Code(part) if in_image == 0 => text.push_str(part),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// kramdown-parser-gfm's automatic id: the text lowercased, every character that is not a
+/// word character (letter, mark, decimal digit, connector), `-`, space or tab left out, spaces
+/// and tabs made `-`; the n-th repeat of an id gets `-n`. An empty id stays empty.
+fn gfm_id(text: &str, counters: &mut HashMap<String, usize>) -> String {
+    static NOT_IN_ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[^\p{Alphabetic}\p{M}\p{Nd}\p{Pc} \t-]").expect("a valid pattern")
+    });
+    let lowered = text.to_lowercase();
+    let base = NOT_IN_ID
+        .replace_all(&lowered, "")
+        .replace([' ', '\t'], "-");
+    let seen = counters.entry(base.clone()).or_insert(0);
+    *seen += 1;
+    match *seen {
+        1 => base,
+        repeat => format!("{base}-{}", repeat - 1),
+    }
+}
+
+/// Replace the first list marked `{:toc}` with kramdown's table of contents: a list of the
+/// same kind, nested by level, with a link to every heading that has an id, is not marked
+/// `{: .no_toc}`; links inside a heading are unwrapped, footnote references left out. With no
+/// such heading, the list is dropped.
+pub(super) fn table_of_contents<'a>(
+    events: &mut Vec<Spanned<'a>>,
+    headings: &[Heading<'a>],
+    marked: &HashSet<usize>,
+) {
+    let Some(&start) = marked.iter().min() else {
+        return;
+    };
+    let Event::Start(Tag::List(first)) = events[start].0 else {
+        return;
+    };
+    let mut depth = 0usize;
+    let mut end = events.len();
+    for (index, (event, _)) in events.iter().enumerate().skip(start) {
+        match event {
+            Event::Start(Tag::List(_)) => depth += 1,
+            Event::End(TagEnd::List(_)) => {
+                depth -= 1;
+                if depth == 0 {
+                    end = index;
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let at = events[start].1.clone();
+    let kind = first.map(|_| 1);
+    let entries: Vec<&Heading> = headings.iter().filter(|heading| heading.in_toc).collect();
+    let mut toc: Vec<Event<'a>> = Vec::new();
+    if !entries.is_empty() {
+        toc.push(Event::Start(Tag::List(kind)));
+        // Open items: (level, whether a nested list is open inside).
+        let mut open: Vec<(u8, bool)> = Vec::new();
+        let close = |toc: &mut Vec<Event<'a>>, (_, nested): (u8, bool)| {
+            if nested {
+                toc.push(Event::End(TagEnd::List(kind.is_some())));
+            }
+            toc.push(Event::End(TagEnd::Item));
+        };
+        for heading in entries {
+            loop {
+                match open.last_mut() {
+                    None => break,
+                    Some((level, nested)) if *level < heading.level => {
+                        if !*nested {
+                            *nested = true;
+                            toc.push(Event::Start(Tag::List(kind)));
+                        }
+                        break;
+                    }
+                    Some(_) => {
+                        let item = open.pop().expect("not empty");
+                        close(&mut toc, item);
+                    }
+                }
+            }
+            toc.push(Event::Start(Tag::Item));
+            toc.push(Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url: format!("#{}", heading.id).into(),
+                title: CowStr::Borrowed(""),
+                id: CowStr::Borrowed(""),
+            }));
+            let mut in_link = 0usize;
+            for event in &heading.content {
+                match event {
+                    Event::Start(Tag::Link { .. }) => in_link += 1,
+                    Event::End(TagEnd::Link) if in_link > 0 => in_link -= 1,
+                    Event::FootnoteReference(_) => {}
+                    other => toc.push(other.clone()),
+                }
+            }
+            toc.push(Event::End(TagEnd::Link));
+            open.push((heading.level, false));
+        }
+        while let Some(item) = open.pop() {
+            close(&mut toc, item);
+        }
+        toc.push(Event::End(TagEnd::List(kind.is_some())));
+    }
+    events.splice(
+        start..=end.min(events.len() - 1),
+        toc.into_iter().map(|event| (event, at.clone())),
+    );
+}
