@@ -390,8 +390,25 @@ fn lists_nest_and_stay_apart() {
     );
     assert_eq!(
         convert("<ul><li>a</li></ul><ul><li>b</li></ul>"),
-        "- a\n\n* b"
+        "- a\n\n<!-- -->\n\n- b"
     );
+    assert_eq!(
+        convert("<ol><li>a</li></ol><ol start=\"2\"><li>b</li></ol>"),
+        "1. a\n\n<!-- -->\n\n2. b"
+    );
+    // Read back as Jekyll (kramdown) reads it: still two lists.
+    for (xhtml, list) in [
+        ("<ul><li>a</li></ul><ul><li>b</li></ul>", "<ul>"),
+        ("<ol><li>a</li></ol><ol start=\"2\"><li>b</li></ol>", "<ol"),
+    ] {
+        let text = format!("---\ntitle: t\n---\n{}\n", xhtml_to_markdown(xhtml));
+        let post = parse::parse(
+            "_posts/2022-03-29-t.md",
+            source::decode(text.as_bytes(), None),
+        );
+        let back = sanitize::sanitize(&post, None, &Policy::default());
+        assert_eq!(back.xhtml().matches(list).count(), 2, "{}", back.xhtml());
+    }
     assert_eq!(
         convert("<ul><li><hr /></li><li><pre><code>x\n</code></pre></li></ul>"),
         "- ___\n- ```\n  x\n  ```"

@@ -224,12 +224,18 @@ impl BlockWriter {
             }
             "ul" | "ol" => {
                 let ordered = name == "ol";
-                // Two lists in a row with the same marker would be read as one.
-                let alternate = blocks.last().is_some_and(|last| {
+                // Two lists of one kind in a row would be read as one (kramdown even when the
+                // bullets differ, and it has no `1)`): an empty comment keeps them apart.
+                let same_kind = blocks.last().is_some_and(|last| {
                     matches!(&last.kind, BlockKind::List { ordered: o, .. } if *o == ordered)
-                        && last_list_marker_is_primary(&last.text, ordered)
                 });
-                blocks.push(self.list(node, ordered, !alternate, depth));
+                if same_kind {
+                    blocks.push(Block {
+                        kind: BlockKind::Html,
+                        text: "<!-- -->".to_owned(),
+                    });
+                }
+                blocks.push(self.list(node, ordered, depth));
             }
             "hr" => blocks.push(Block {
                 kind: BlockKind::Rule,
@@ -245,7 +251,7 @@ impl BlockWriter {
         }
     }
 
-    fn list(&mut self, node: Node<'_>, ordered: bool, primary: bool, depth: usize) -> Block {
+    fn list(&mut self, node: Node<'_>, ordered: bool, depth: usize) -> Block {
         let mut number: u64 = if ordered {
             attribute(node, "start")
                 .and_then(|start| start.trim().parse::<u64>().ok())
@@ -278,11 +284,10 @@ impl BlockWriter {
                 push_paragraph(&mut blocks, inline_markdown(&[item], Context::Paragraph, 0));
                 blocks
             };
-            let marker = match (ordered, primary) {
-                (true, true) => format!("{number}."),
-                (true, false) => format!("{number})"),
-                (false, true) => "-".to_owned(),
-                (false, false) => "*".to_owned(),
+            let marker = if ordered {
+                format!("{number}.")
+            } else {
+                "-".to_owned()
             };
             number = (number + 1).min(999_999_999);
             let mut blocks = blocks;
@@ -445,18 +450,6 @@ fn simple_cell(cell: Node<'_>) -> bool {
 fn is_thematic_break(line: &str) -> bool {
     let marks: Vec<char> = line.chars().filter(|c| *c != ' ' && *c != '\t').collect();
     marks.len() >= 3 && matches!(marks[0], '-' | '*' | '_') && marks.iter().all(|c| *c == marks[0])
-}
-
-/// Was the list just written marked with `-` or `1.` (rather than `*` or `1)`)?
-fn last_list_marker_is_primary(text: &str, ordered: bool) -> bool {
-    let first_line = text.lines().next().unwrap_or_default();
-    if ordered {
-        first_line
-            .trim_start_matches(|c: char| c.is_ascii_digit())
-            .starts_with('.')
-    } else {
-        first_line.starts_with('-')
-    }
 }
 
 fn push_paragraph(blocks: &mut Vec<Block>, text: String) {
