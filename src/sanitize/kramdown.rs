@@ -415,8 +415,61 @@ pub(super) struct Heading<'a> {
     in_toc: bool,
 }
 
+/// kramdown's header id: `{#id}` at the very end of a heading's text, after a space or a tab,
+/// the id an XML name. It is taken out of the text (before smart typography could touch it) and
+/// made the heading's id. (pulldown-cmark's heading attributes would also take `{.class}` and
+/// `{x, y}`, which kramdown leaves in the text.)
+pub(super) fn explicit_heading_ids(events: &mut [Spanned]) {
+    let mut last_text: Option<usize> = None;
+    let mut heading: Option<usize> = None;
+    for index in 0..events.len() {
+        match &events[index].0 {
+            Event::Start(Tag::Heading { .. }) => {
+                heading = Some(index);
+                last_text = None;
+            }
+            Event::Text(_) if heading.is_some() => last_text = Some(index),
+            Event::End(TagEnd::Heading(_)) => {
+                let (Some(start), Some(text)) = (heading.take(), last_text.take()) else {
+                    continue;
+                };
+                // Only when the text is the heading's last inline.
+                if text + 1 != index {
+                    continue;
+                }
+                let Event::Text(content) = &events[text].0 else {
+                    continue;
+                };
+                let Some((kept, id)) = header_id(content) else {
+                    continue;
+                };
+                let (kept, id) = (kept.to_owned(), id.to_owned());
+                events[text].0 = Event::Text(kept.into());
+                if let Event::Start(Tag::Heading { id: given, .. }) = &mut events[start].0 {
+                    *given = Some(id.into());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `text {#id}` → (`text`, `id`).
+fn header_id(text: &str) -> Option<(&str, &str)> {
+    let inner = text.strip_suffix('}')?;
+    let open = inner.rfind("{#")?;
+    let id = &inner[open + 2..];
+    let before = &text[..open];
+    let mut chars = id.chars();
+    let name = chars
+        .next()
+        .is_some_and(|first| first.is_alphabetic() || first == '_' || first == ':')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
+    (name && before.ends_with([' ', '\t'])).then(|| (before.trim_end(), id))
+}
+
 /// Give every heading without `{#id}` the id kramdown's GFM parser makes from its text (see
-/// [`gfm_id`]); drop heading classes and attributes (kramdown reads only `{#id}` there).
+/// [`gfm_id`]).
 pub(super) fn heading_ids<'a>(
     events: &mut [Spanned<'a>],
     no_toc: &HashSet<usize>,

@@ -19,8 +19,8 @@ use std::rc::Rc;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::kramdown::{
-    heading_ids, join_bullet_lists, lazy_nested_lists, marked_blocks, one_term_per_line,
-    table_of_contents, undo_detached_definitions, whole_html_blocks,
+    explicit_heading_ids, heading_ids, join_bullet_lists, lazy_nested_lists, marked_blocks,
+    one_term_per_line, table_of_contents, undo_detached_definitions, whole_html_blocks,
 };
 use super::offsets::OffsetMap;
 use super::template::BlockAttributes;
@@ -43,9 +43,7 @@ const COMMONMARK: Options = Options::ENABLE_TABLES
 
 /// What kramdown adds that pulldown-cmark can parse.
 /// (Smart typography is kramdown's own, in `typography`.)
-const KRAMDOWN: Options = COMMONMARK
-    .union(Options::ENABLE_DEFINITION_LIST)
-    .union(Options::ENABLE_HEADING_ATTRIBUTES);
+const KRAMDOWN: Options = COMMONMARK.union(Options::ENABLE_DEFINITION_LIST);
 
 /// Render `source`. With `kramdown` (Jekyll's posts), as kramdown does, given the block
 /// attribute lists (`{: .no_toc}`, `{:toc}`) the template stage took out of it, which say what
@@ -76,6 +74,7 @@ fn render_kramdown(source: &str, attributes: &[BlockAttributes]) -> Rendered {
         .into_offset_iter()
         .collect();
     whole_html_blocks(source, &mut events);
+    explicit_heading_ids(&mut events);
     typography::smarten(source, &mut events);
     merge_text(&mut events);
     join_bullet_lists(&mut events);
@@ -323,7 +322,7 @@ mod tests {
     #[test]
     fn heading_ids_are_kramdown_gfm_ids() {
         let html = jekyll(
-            "# What's new?\n\n## What's new?\n\n## Step 1: `install` *it*\n\n## 一、会议概况\n\n## Über café\n\n## Given {#given-id}\n\n## ?!\n",
+            "# What's new?\n\n## What's new?\n\n## Step 1: `install` *it*\n\n## 一、会议概况\n\n## Über café\n\n## Given {#given-id}\n\n## ?!\n\n## Sets {x, y}\n\n## A {.cls}\n",
         );
         for heading in [
             "<h1 id=\"whats-new\">What’s new?</h1>",
@@ -332,6 +331,9 @@ mod tests {
             "<h2 id=\"一会议概况\">",
             "<h2 id=\"über-café\">",
             "<h2 id=\"given-id\">Given</h2>",
+            // Only `{#id}` is kramdown's: other braces are text.
+            "<h2 id=\"sets-x-y\">Sets {x, y}</h2>",
+            "<h2 id=\"a-cls\">A {.cls}</h2>",
             // Nothing left: no id.
             "<h2>?!</h2>",
         ] {

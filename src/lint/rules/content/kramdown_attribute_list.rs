@@ -14,9 +14,11 @@ static META: RuleMeta = RuleMeta {
     summary: "A kramdown attribute list in the body is not applied",
     explanation: "## What it does
 Reports each kramdown attribute list (`{: .notice}`, `{:#intro}`, `{: style=\"…\"}`) and
-extension tag (`{::comment}` … `{:/comment}`, reported once; `{::options … /}`) outside code. newsbundle renders CommonMark,
-which has neither: the sanitizer drops them (the default) or keeps them as literal text, so
-they never read as words of the article. Pages of a Jekyll site (files outside `_posts` next to
+extension tag (`{::comment}` … `{:/comment}`, reported once; `{::options … /}`) outside code.
+newsbundle renders kramdown's Markdown but not its attributes: the sanitizer drops them (the
+default) or keeps them as literal text, so they never read as words of the article. Only the
+table of contents is built (`* TOC` then `{:toc}`, leaving out headings marked
+`{: .no_toc}`); those lists are reported too, since the exports hold the list they made. Pages of a Jekyll site (files outside `_posts` next to
 a `_config.yml`) are not checked.
 
 ## Why is this bad?
