@@ -915,3 +915,21 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn heading_ids_survive_the_round_trip() {
+    let xhtml = "<h2 id=\"getting-started\">Getting started</h2>\n<h2 id=\"start\">Getting started</h2>\n<h2 id=\"getting-started-1\">Getting started</h2>\n<h2 id=\"notes\">Literal {#x}</h2>";
+    let markdown = convert(xhtml);
+    assert_eq!(
+        markdown,
+        "## Getting started\n\n## Getting started {#start}\n\n## Getting started\n\n## Literal \\{#x} {#notes}"
+    );
+    // Read back as Jekyll (kramdown) reads it: the same ids.
+    let text = format!("---\ntitle: t\n---\n{markdown}\n");
+    let post = parse::parse(
+        "_posts/2022-03-29-t.md",
+        source::decode(text.as_bytes(), None),
+    );
+    let back = sanitize::sanitize(&post, None, &Policy::default());
+    assert_eq!(back.xhtml(), xhtml);
+}

@@ -455,26 +455,21 @@ pub(super) fn explicit_heading_ids(events: &mut [Spanned]) {
 }
 
 /// `text {#id}` → (`text`, `id`).
-fn header_id(text: &str) -> Option<(&str, &str)> {
+pub fn header_id(text: &str) -> Option<(&str, &str)> {
     let inner = text.strip_suffix('}')?;
     let open = inner.rfind("{#")?;
     let id = &inner[open + 2..];
     let before = &text[..open];
-    let mut chars = id.chars();
-    let name = chars
-        .next()
-        .is_some_and(|first| first.is_alphabetic() || first == '_' || first == ':')
-        && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
-    (name && before.ends_with([' ', '\t'])).then(|| (before.trim_end(), id))
+    (is_header_id(id) && before.ends_with([' ', '\t'])).then(|| (before.trim_end(), id))
 }
 
 /// Give every heading without `{#id}` the id kramdown's GFM parser makes from its text (see
-/// [`gfm_id`]).
+/// [`HeadingIds`]).
 pub(super) fn heading_ids<'a>(
     events: &mut [Spanned<'a>],
     no_toc: &HashSet<usize>,
 ) -> Vec<Heading<'a>> {
-    let mut counters: HashMap<String, usize> = HashMap::new();
+    let mut ids = HeadingIds::default();
     let mut headings = Vec::new();
     let mut index = 0;
     while index < events.len() {
@@ -502,7 +497,7 @@ pub(super) fn heading_ids<'a>(
         let id = match id {
             Some(given) => given.to_string(),
             None => {
-                let generated = gfm_id(&raw_text(&content), &mut counters);
+                let generated = ids.take(&raw_text(&content));
                 if !generated.is_empty() {
                     *id = Some(generated.clone().into());
                 }
@@ -536,23 +531,50 @@ fn raw_text(content: &[Event]) -> String {
     text
 }
 
-/// kramdown-parser-gfm's automatic id: the text lowercased, every character that is not a
-/// word character (letter, mark, decimal digit, connector), `-`, space or tab left out, spaces
-/// and tabs made `-`; the n-th repeat of an id gets `-n`. An empty id stays empty.
-fn gfm_id(text: &str, counters: &mut HashMap<String, usize>) -> String {
-    static NOT_IN_ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"[^\p{Alphabetic}\p{M}\p{Nd}\p{Pc} \t-]").expect("a valid pattern")
-    });
-    let lowered = text.to_lowercase();
-    let base = NOT_IN_ID
-        .replace_all(&lowered, "")
-        .replace([' ', '\t'], "-");
-    let seen = counters.entry(base.clone()).or_insert(0);
-    *seen += 1;
-    match *seen {
-        1 => base,
-        repeat => format!("{base}-{}", repeat - 1),
+/// kramdown-parser-gfm's automatic ids, heading after heading: the text lowercased, every
+/// character that is not a word character (letter, mark, decimal digit, connector), `-`, space
+/// or tab left out, spaces and tabs made `-`; the n-th repeat of an id gets `-n`. An empty id
+/// stays empty. (The Markdown export asks which id a heading would get, to write `{#id}` only
+/// where it would get another.)
+#[derive(Debug, Default)]
+pub struct HeadingIds {
+    seen: HashMap<String, usize>,
+}
+
+impl HeadingIds {
+    /// The id the next heading with `text` would get.
+    pub fn next_for(&self, text: &str) -> String {
+        let base = Self::base(text);
+        match self.seen.get(&base) {
+            None | Some(0) => base,
+            Some(repeat) => format!("{base}-{repeat}"),
+        }
     }
+
+    /// The id of the next heading, with `text`.
+    pub fn take(&mut self, text: &str) -> String {
+        let id = self.next_for(text);
+        *self.seen.entry(Self::base(text)).or_insert(0) += 1;
+        id
+    }
+
+    fn base(text: &str) -> String {
+        static NOT_IN_ID: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(r"[^\p{Alphabetic}\p{M}\p{Nd}\p{Pc} \t-]").expect("a valid pattern")
+        });
+        NOT_IN_ID
+            .replace_all(&text.to_lowercase(), "")
+            .replace([' ', '\t'], "-")
+    }
+}
+
+/// Is `id` one that kramdown reads in `{#id}` (an XML name)?
+pub fn is_header_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_alphabetic() || first == '_' || first == ':')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
 }
 
 /// Replace the first list marked `{:toc}` with kramdown's table of contents: a list of the

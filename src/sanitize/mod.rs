@@ -29,6 +29,7 @@ pub(crate) mod xml;
 use std::collections::HashSet;
 use std::ops::Range;
 
+pub(crate) use kramdown::{header_id, is_header_id, HeadingIds};
 pub use policy::{Policy, PolicyBuilder, PolicyError, TemplatePolicy};
 pub use template::{Construct, ConstructKind};
 pub(crate) use trailer::ends_like_a_trailer;

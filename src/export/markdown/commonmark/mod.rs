@@ -51,7 +51,7 @@ pub fn xhtml_to_markdown(xhtml: &str) -> String {
         .children()
         .find(|child| name(*child) == "html")
         .unwrap_or_else(|| document.tree.root());
-    let blocks = BlockWriter.blocks(root, 0);
+    let blocks = BlockWriter::default().blocks(root, 0);
     let mut markdown = join_blocks(&blocks, false);
     if crate::sanitize::ends_like_a_trailer(&markdown) {
         markdown.push_str("\n\n<!-- end -->");
@@ -125,7 +125,11 @@ fn is_block(node: Node<'_>) -> bool {
     is_element(node) && BLOCK_ELEMENTS.contains(&name(node))
 }
 
-struct BlockWriter;
+#[derive(Default)]
+struct BlockWriter {
+    /// The ids kramdown gives the headings written so far, to know which need `{#id}`.
+    heading_ids: crate::sanitize::HeadingIds,
+}
 
 impl BlockWriter {
     /// The blocks of a container's children: runs of inline content become paragraphs.
@@ -173,6 +177,23 @@ impl BlockWriter {
                 if content.ends_with('#') {
                     content.pop();
                     content.push_str("\\#");
+                }
+                // Text ending like `{#x}` would be read as an id.
+                if let Some((before, id)) = crate::sanitize::header_id(&content) {
+                    content = format!("{before} \\{{#{id}}}");
+                }
+                // The id: kept as kramdown would make it from the text, else written.
+                let visible = heading_text(node);
+                match attribute(node, "id") {
+                    Some(id)
+                        if self.heading_ids.next_for(&visible) != id
+                            && crate::sanitize::is_header_id(id) =>
+                    {
+                        content.push_str(&format!(" {{#{id}}}"));
+                    }
+                    _ => {
+                        self.heading_ids.take(&visible);
+                    }
                 }
                 let hashes = "#".repeat(level);
                 let text = if content.is_empty() {
@@ -573,6 +594,21 @@ fn longest_run(text: &str, wanted: char) -> usize {
 }
 
 /// All the text below a node (iteratively: nesting depth does not matter).
+/// A heading's text as kramdown makes its id from it: without footnote numbers.
+fn heading_text(node: Node<'_>) -> String {
+    let mut text = String::new();
+    for child in node.children() {
+        if let Some(part) = text_node(child) {
+            text.push_str(part);
+        } else if is_element(child)
+            && !(name(child) == "sup" && attribute(child, "class") == Some("footnote-ref"))
+        {
+            text.push_str(&heading_text(child));
+        }
+    }
+    text
+}
+
 fn text_of(node: Node<'_>) -> String {
     node.descendants().filter_map(text_node).collect()
 }
