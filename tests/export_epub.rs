@@ -733,3 +733,26 @@ fn every_chapter_keeps_the_text_of_its_post() {
     }
     assert!(checked > 100, "only {checked} posts checked");
 }
+
+#[test]
+fn heading_ids_and_their_links_are_kept_where_the_schema_allows() {
+    // `* TOC` / `{:toc}`: links to every heading, which keep their kramdown ids.
+    let book = one_book("fixtures/kramdown/headings-toc.md", &options());
+    let chapter = book.text(book.chapters()[0]);
+    for id in ["installation", "from-source", "usage", "usage-1"] {
+        assert!(
+            chapter.contains(&format!(" id=\"{id}\"")),
+            "{id}: {chapter}"
+        );
+        assert!(
+            chapter.contains(&format!("href=\"#{id}\"")),
+            "{id}: {chapter}"
+        );
+    }
+    // `100% done!` gets `100-done`, which is no XML name: left out in the book.
+    let book = one_book("fixtures/kramdown/headings-auto-ids.md", &options());
+    let chapter = book.text(book.chapters()[0]);
+    assert!(chapter.contains("<h2 id=\"overview-1\">"), "{chapter}");
+    assert!(!chapter.contains("100-done"), "{chapter}");
+    assert!(chapter.contains("<h3>100% done!</h3>"), "{chapter}");
+}

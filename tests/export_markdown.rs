@@ -322,7 +322,12 @@ fn escaping_only_where_needed() {
         "\\# not a heading\n\\- not a list\n1\\. not a list\n\\> not a quote\n\\+ no\n2022年 fine"
     );
     assert_eq!(convert("<p>text\n===</p>"), "text\n\\===");
-    assert_eq!(convert("<p>text\n---</p>"), "text\n\\---");
+    assert_eq!(convert("<p>text\n---</p>"), "text\n\\-\\--");
+    // What kramdown's smart typography would turn into other characters.
+    assert_eq!(
+        convert("<p>\"a\" it's -- ... &lt;&lt; &gt;&gt; – “b”</p>"),
+        "\\\"a\\\" it\\'s \\-- \\.\\.. \\<< \\>> – “b”"
+    );
     assert_eq!(convert("<p>_under_</p>"), "\\_under\\_");
     // Liquid, kramdown and shortcode braces; `$$` (kramdown math).
     assert_eq!(
@@ -385,8 +390,25 @@ fn lists_nest_and_stay_apart() {
     );
     assert_eq!(
         convert("<ul><li>a</li></ul><ul><li>b</li></ul>"),
-        "- a\n\n* b"
+        "- a\n\n<!-- -->\n\n- b"
     );
+    assert_eq!(
+        convert("<ol><li>a</li></ol><ol start=\"2\"><li>b</li></ol>"),
+        "1. a\n\n<!-- -->\n\n2. b"
+    );
+    // Read back as Jekyll (kramdown) reads it: still two lists.
+    for (xhtml, list) in [
+        ("<ul><li>a</li></ul><ul><li>b</li></ul>", "<ul>"),
+        ("<ol><li>a</li></ol><ol start=\"2\"><li>b</li></ol>", "<ol"),
+    ] {
+        let text = format!("---\ntitle: t\n---\n{}\n", xhtml_to_markdown(xhtml));
+        let post = parse::parse(
+            "_posts/2022-03-29-t.md",
+            source::decode(text.as_bytes(), None),
+        );
+        let back = sanitize::sanitize(&post, None, &Policy::default());
+        assert_eq!(back.xhtml().matches(list).count(), 2, "{}", back.xhtml());
+    }
     assert_eq!(
         convert("<ul><li><hr /></li><li><pre><code>x\n</code></pre></li></ul>"),
         "- ___\n- ```\n  x\n  ```"
@@ -915,4 +937,22 @@ proptest! {
             "\n{}\n→ {}\n→ {}", body, clean.xhtml(), markdown
         );
     }
+}
+
+#[test]
+fn heading_ids_survive_the_round_trip() {
+    let xhtml = "<h2 id=\"getting-started\">Getting started</h2>\n<h2 id=\"start\">Getting started</h2>\n<h2 id=\"getting-started-1\">Getting started</h2>\n<h2 id=\"notes\">Literal {#x}</h2>";
+    let markdown = convert(xhtml);
+    assert_eq!(
+        markdown,
+        "## Getting started\n\n## Getting started {#start}\n\n## Getting started\n\n## Literal \\{#x} {#notes}"
+    );
+    // Read back as Jekyll (kramdown) reads it: the same ids.
+    let text = format!("---\ntitle: t\n---\n{markdown}\n");
+    let post = parse::parse(
+        "_posts/2022-03-29-t.md",
+        source::decode(text.as_bytes(), None),
+    );
+    let back = sanitize::sanitize(&post, None, &Policy::default());
+    assert_eq!(back.xhtml(), xhtml);
 }

@@ -136,6 +136,11 @@ fn check_output(xhtml: &str, scheme_text: SchemeText) -> Result<(), String> {
                         "<{name} class=\"{value}\"> is not an allowed class"
                     ));
                 }
+            } else if attribute == "id" {
+                // Only ids the policy keeps (a footnote's, a heading's).
+                if !policy.keeps_id(name, value) {
+                    return Err(format!("<{name} id=\"{value}\"> is not an allowed id"));
+                }
             } else if !policy.allows_attribute(name, attribute) {
                 return Err(format!("<{name} {attribute}> is not an allowed attribute"));
             }

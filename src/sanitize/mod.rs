@@ -9,7 +9,9 @@
 //!    matter (Hugo, Zola), which have neither Liquid nor kramdown;
 //! 3. `trailer`: the source link and navigation lines at the end are taken out;
 //! 4. `markdown`: pulldown-cmark renders the rest, remembering where each piece came from,
-//!    with what `kramdown` found applied to its events (table sections, `abbr`, …);
+//!    as kramdown reads it for Jekyll's posts (what `kramdown` found applied to its events,
+//!    and kramdown's passes over them: heading ids, `{:toc}`, typography, …), as CommonMark
+//!    for the others;
 //! 5. `rewrite`: lol_html strips attributes and marks elements, noting their positions;
 //! 6. `tree`: html5ever builds a real tree, which is filtered and serialized as XHTML.
 //!
@@ -31,6 +33,7 @@ pub(crate) mod xml;
 use std::collections::HashSet;
 use std::ops::Range;
 
+pub(crate) use kramdown::{header_id, is_header_id, HeadingIds};
 pub use policy::{Policy, PolicyBuilder, PolicyError, TemplatePolicy};
 pub use template::{Construct, ConstructKind};
 pub(crate) use trailer::ends_like_a_trailer;
@@ -210,9 +213,9 @@ fn preprocess(
     post: &Post,
     site: Option<&Site>,
     policy: &Policy,
-) -> (template::Preprocessed, kramdown::Extras) {
+) -> (template::Preprocessed, Option<kramdown::Extras>) {
     match post.front_matter.format {
-        FrontMatterFormat::Toml => (template::literal(post.body()), kramdown::Extras::default()),
+        FrontMatterFormat::Toml => (template::literal(post.body()), None),
         FrontMatterFormat::Yaml => {
             let liquid = template::strip(post.body(), site, policy.templates());
             let kramdown = kramdown::blocks(&liquid.text, policy.templates());
@@ -228,7 +231,7 @@ fn preprocess(
                 map: kramdown.map.then(&liquid.map),
                 constructs,
             };
-            (pre, kramdown.extras)
+            (pre, Some(kramdown.extras))
         }
     }
 }
@@ -323,7 +326,13 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
         .collect();
     if trailer.content_end < pre.text.len() {
         let rest = &pre.text[trailer.content_end..];
-        let rendered = markdown::render(rest, &extras.after(trailer.content_end));
+        let rendered = markdown::render(
+            rest,
+            extras
+                .as_ref()
+                .map(|extras| extras.after(trailer.content_end))
+                .as_ref(),
+        );
         let mut text = String::new();
         tree::visible_text(
             scraper::Html::parse_fragment(&rendered.html).tree.root(),
@@ -338,7 +347,7 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
         });
     }
 
-    let rendered = markdown::render(content, &extras);
+    let rendered = markdown::render(content, extras.as_ref());
     let locate = |html_offset: usize| to_file(rendered.map.map(html_offset));
     let rewritten = rewrite::rewrite(
         &rendered.html,
@@ -386,7 +395,7 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
 /// corpus check and the property tests hold the sanitizer to it.
 pub fn input_visible_text(post: &Post, site: Option<&Site>, policy: &Policy) -> String {
     let (pre, extras) = preprocess(post, site, policy);
-    let rendered = markdown::render(&pre.text, &extras);
+    let rendered = markdown::render(&pre.text, extras.as_ref());
     let mut text = String::new();
     tree::visible_text(
         scraper::Html::parse_fragment(&rendered.html).tree.root(),

@@ -35,6 +35,22 @@ impl OffsetMap {
         old + (position - new)
     }
 
+    /// Where `old`, a position in the text this map leads back to, is in the text it starts
+    /// from, for a map whose pieces keep their order (a stage that only removes, inserts and
+    /// replaces): inside a removed piece, where the removal is.
+    pub fn forward(&self, old: usize) -> usize {
+        let index = self.anchors.partition_point(|(_, origin)| *origin <= old);
+        if index == 0 {
+            return old;
+        }
+        let (new, origin) = self.anchors[index - 1];
+        let position = new + (old - origin);
+        match self.anchors.get(index) {
+            Some((next, _)) => position.min(*next),
+            None => position,
+        }
+    }
+
     /// This map followed by `next` (from `next`'s output back to its input): a map from this
     /// map's text back to `next`'s input, for stages run one after the other.
     pub fn then(&self, next: &OffsetMap) -> OffsetMap {
@@ -61,6 +77,19 @@ impl OffsetMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forward_is_the_inverse_where_text_is_kept() {
+        // "ab{% x %}cd" → "abcd".
+        let mut map = OffsetMap::identity();
+        map.push(2, 9);
+        for (old, new) in [(0, 0), (1, 1), (9, 2), (10, 3), (11, 4)] {
+            assert_eq!(map.forward(old), new, "{old}");
+            assert_eq!(map.map(new), old);
+        }
+        // Inside the removed piece: where it was.
+        assert_eq!(map.forward(4), 2);
+    }
 
     #[test]
     fn maps_through_a_removal() {

@@ -199,11 +199,21 @@ const DEFAULT_CLASSES: &[(&str, &str)] = &[
 ];
 
 /// Ids kept by default: a footnote's and its references' (numbers only, written by the
-/// Markdown stage), so that a note and its reference can link to each other.
+/// Markdown stage), so that a note and its reference can link to each other, and headings'.
 const DEFAULT_IDS: &[(&str, &str)] = &[
     ("a", r"fnref-[0-9]{1,5}(?:-[0-9]{1,4})?"),
     ("div", r"fn-[0-9]{1,5}"),
+    // A heading's (kramdown's automatic ids, `{#id}`), so that `#fragment` links still work.
+    ("h1", HEADING_ID),
+    ("h2", HEADING_ID),
+    ("h3", HEADING_ID),
+    ("h4", HEADING_ID),
+    ("h5", HEADING_ID),
+    ("h6", HEADING_ID),
 ];
+
+/// Word characters, `-`, `.` and `:`: what kramdown's automatic ids and `{#id}` are made of.
+const HEADING_ID: &str = r"[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}.:-]{1,200}";
 
 /// [`DEFAULT_CLASSES`] and [`DEFAULT_IDS`], compiled once (a policy is made per run, and
 /// cloning a compiled pattern is cheap).
@@ -375,7 +385,8 @@ impl PolicyBuilder {
     }
 
     /// Keep ids matching `pattern` (a regular expression for the whole id) on `element`.
-    /// Default: the footnote ids the Markdown stage writes (`fn-N` on `div`, `fnref-N` on `a`);
+    /// Default: the footnote ids the Markdown stage writes (`fn-N` on `div`, `fnref-N` on `a`)
+    /// and heading ids made of word characters, `-`, `.` and `:`;
     /// any other id is removed. A pattern that is not a regular expression is ignored.
     pub fn allow_id(mut self, element: &str, pattern: &str) -> Self {
         if let Ok(pattern) = regex::Regex::new(&format!("^(?:{pattern})$")) {

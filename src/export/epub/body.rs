@@ -13,8 +13,8 @@ pub(super) struct Rewriter<'a, 'b> {
     pub(super) index: usize,
     pub(super) resources: &'a mut Resources,
     pub(super) out: String,
-    /// The ids the body holds (a footnote's, its references'): a `#fragment` link is kept
-    /// only when its target is here.
+    /// The ids the body holds that the book keeps (a footnote's, its references', a
+    /// heading's): a `#fragment` link is kept only when its target is here.
     pub(super) ids: std::collections::HashSet<String>,
     /// Ids written so far: a repeated one (raw HTML copying ours) is left out.
     pub(super) written_ids: std::collections::HashSet<String>,
@@ -27,7 +27,19 @@ pub(super) fn ids_of(xhtml: &str) -> std::collections::HashSet<String> {
     });
     ID.captures_iter(xhtml)
         .map(|found| found[1].to_owned())
+        .filter(|id| is_xml_name(id))
         .collect()
+}
+
+/// An id the EPUB schema accepts: an XML name without colons (a letter or `_` first, then
+/// letters, digits, `-`, `_`, `.`). A heading id that is not one (`100-done`) is left out, and
+/// links to it with it.
+fn is_xml_name(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_alphabetic() || first == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// An element being written: what closes it, and whether its content is inside a link.
@@ -283,13 +295,8 @@ pub(super) fn attribute_value(name: &str, value: &str) -> Option<String> {
         "datetime" => is_datetime(value),
         "cite" => return absolute_url(value),
         "title" => true,
-        // The sanitizer keeps only a footnote's ids and its references'.
-        "id" => {
-            value.starts_with("fn")
-                && value
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        }
+        // The sanitizer keeps only a footnote's ids and its references', and headings'.
+        "id" => is_xml_name(value),
         // The sanitizer keeps only classes that carry meaning: a code block's language, a
         // table cell's alignment (the stylesheet reads the latter).
         "class" => value.split_ascii_whitespace().all(|class| {

@@ -18,6 +18,8 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, Options, Parser, Tag};
+
+use super::BlockAttributes;
 use regex::Regex;
 
 use super::{placeholder, Extras, Writer};
@@ -26,10 +28,7 @@ use crate::sanitize::policy::TemplatePolicy;
 use crate::sanitize::template::{Construct, ConstructKind};
 
 /// The options `markdown.rs` renders with, so that code is where it will be.
-const OPTIONS: Options = Options::ENABLE_TABLES
-    .union(Options::ENABLE_STRIKETHROUGH)
-    .union(Options::ENABLE_FOOTNOTES)
-    .union(Options::ENABLE_TASKLISTS);
+const OPTIONS: Options = crate::sanitize::markdown::KRAMDOWN;
 
 /// kramdown's end-of-block marker: a line of only `^`, at the start of the line.
 static END_OF_BLOCK: LazyLock<Regex> =
@@ -68,6 +67,8 @@ pub(super) fn apply(
     let mut edits: Vec<Edit> = Vec::new();
     // Where a `.language-*` list was, its language, and its construct.
     let mut languages: Vec<(usize, String, usize)> = Vec::new();
+    // Where the line of a list alone on it starts, and the list.
+    let mut alone_lists: Vec<(usize, String)> = Vec::new();
     let drop = policy == TemplatePolicy::Drop;
     let mut search = 0;
     while let Some(found) = text[search..].find("{:") {
@@ -158,6 +159,16 @@ pub(super) fn apply(
             });
             let alone = text[line_start..position].trim().is_empty()
                 && rest[list.len()..line_end].trim().is_empty();
+            if alone {
+                alone_lists.push((line_start, list.to_owned()));
+                // The table of contents is built and headings marked `.no_toc` are left out
+                // of it (by the Markdown stage): such a list takes effect whole.
+                if builds_the_contents(list) {
+                    if let Some(last) = constructs.last_mut() {
+                        last.replaced = true;
+                    }
+                }
+            }
             if let (true, Some(language)) = (alone, language(list)) {
                 languages.push((position, language, constructs.len() - 1));
             }
@@ -225,14 +236,24 @@ pub(super) fn apply(
     if copied < text.len() {
         writer.push(&text[copied..], copied);
     }
+    // Where an edit moved a position of `text` in the output.
+    let moved = |position: usize| {
+        let index = shifts.partition_point(|(end, _)| *end <= position);
+        let shift = index.checked_sub(1).map_or(0, |last| shifts[last].1);
+        position.checked_add_signed(shift).unwrap_or(position)
+    };
+    extras
+        .block_attributes
+        .extend(alone_lists.into_iter().map(|(line, text)| BlockAttributes {
+            line: moved(line),
+            text,
+        }));
     if !languages.is_empty() {
         // Where the code blocks are once the attribute lists are gone: a list alone on its
         // line no longer makes that line part of a paragraph.
         let (_, blocks) = code_ranges(&writer.out);
         for (position, language, construct) in languages {
-            let index = shifts.partition_point(|(end, _)| *end <= position);
-            let shift = index.checked_sub(1).map_or(0, |last| shifts[last].1);
-            let at = position.checked_add_signed(shift).unwrap_or(position);
+            let at = moved(position);
             let line_start = writer.out[..at].rfind('\n').map_or(0, |at| at + 1);
             let line_end = writer.out[at..]
                 .find('\n')
@@ -344,6 +365,16 @@ fn language(list: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// `{:toc}` or `{: .no_toc}`: a list the Markdown stage applies whole.
+fn builds_the_contents(list: &str) -> bool {
+    let inner = list
+        .trim_start_matches('{')
+        .trim_end_matches('}')
+        .trim_start_matches(':')
+        .trim();
+    inner == "toc" || inner == ".no_toc"
+}
+
 /// `class="…"` or `class='…'` in an attribute list.
 static CLASS_ATTRIBUTE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"\bclass\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("valid regex"));
@@ -357,6 +388,8 @@ pub(super) fn is_attribute_list(list: &str) -> bool {
             || inner.trim_start().starts_with(['.', '#', ':'])
             // The end of an extension: `{:/comment}`, `{:/}`.
             || matches!(inner.trim(), "/" | "/comment" | "/nomarkdown")
+            // The table of contents marker, a reference to kramdown's own `toc`.
+            || inner.trim() == "toc"
             || inner
                 .trim()
                 .chars()

@@ -226,7 +226,9 @@ impl Scan<'_> {
                 Mode::Block => {
                     writer.push(&opening_kept, tag_start);
                     writer.push("\n\n", tag_end);
+                    let content_start = writer.out.len();
                     self.expand_range(tag_end, content_end, writer, extras, depth + 1);
+                    extras.inside_html.push(content_start..writer.out.len());
                     if let Some(close) = close {
                         writer.push(&format!("\n\n{indent}"), close.start);
                         writer.push(&text[close.clone()], close.start);

@@ -17,15 +17,31 @@
 //! - `events.rs`: table separator lines in a table body (`|---|` starts a `tbody`, `|===|` the
 //!   `tfoot`), abbreviations as `abbr`, span elements, raw HTML put back, code languages.
 //!
-//! Not done here: definition lists, `{:toc}`, heading ids and typography (the `markdown`
-//! stage's). An HTML block whose opening tag spans lines, or that starts inside a list item or
-//! a quote, is read as CommonMark reads it.
+//! - `passes.rs`: passes over the event list `markdown.rs` collects (and one over the source,
+//!   for list indentation): lazy lines of the other list kind, bullet lists that change
+//!   bullets, definition lists, `{#id}` and heading ids as kramdown-parser-gfm makes them, the
+//!   `{:toc}` list (told by the block attribute lists `extensions.rs` took out).
+//! - `typography.rs`: smart quotes, dashes and ellipses by kramdown's rules.
+//!
+//! An HTML block whose opening tag spans lines, or that starts inside a list item or a quote,
+//! is read as CommonMark reads it.
 
 mod events;
 mod extensions;
 mod html_blocks;
+mod passes;
+mod typography;
+
+pub(super) use passes::{
+    emphasis_after_punctuation, explicit_heading_ids, heading_ids, join_bullet_lists,
+    lazy_nested_lists, marked_blocks, one_term_per_line, table_of_contents,
+    undo_detached_definitions,
+};
+pub(crate) use passes::{header_id, is_header_id, HeadingIds};
+pub(super) use typography::smarten;
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use super::offsets::OffsetMap;
 use super::policy::TemplatePolicy;
@@ -53,6 +69,21 @@ pub struct Extras {
     languages: HashMap<usize, String>,
     /// Where a paragraph starts → the opening and closing tags it is written with.
     spans: HashMap<usize, (String, String)>,
+    /// The attribute lists that stood alone on a line (and left it): they say what the block
+    /// before them is (`{:toc}`, `{: .no_toc}`).
+    block_attributes: Vec<BlockAttributes>,
+    /// The content of HTML elements read as block Markdown (`markdown="1"`): kramdown's GFM
+    /// parser leaves their headings to kramdown's own ids (ASCII only, `section` when none).
+    inside_html: Vec<Range<usize>>,
+}
+
+/// A block attribute list (`{: .no_toc}` alone on its line), taken out of the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockAttributes {
+    /// Where its line starts in the text.
+    pub line: usize,
+    /// The list as written, braces included.
+    pub text: String,
 }
 
 impl Extras {
@@ -63,7 +94,66 @@ impl Extras {
             raw: self.raw.clone(),
             languages: shifted(&self.languages, start),
             spans: shifted(&self.spans, start),
+            block_attributes: self
+                .block_attributes
+                .iter()
+                .filter(|list| list.line >= start)
+                .map(|list| BlockAttributes {
+                    line: list.line - start,
+                    text: list.text.clone(),
+                })
+                .collect(),
+            inside_html: self
+                .inside_html
+                .iter()
+                .filter(|range| range.end > start)
+                .map(|range| range.start.saturating_sub(start)..range.end - start)
+                .collect(),
         }
+    }
+
+    /// The same, for the text with `(offset, count)` spaces inserted at line starts (in
+    /// order): what starts at or after an insertion moves by its spaces; an attribute list's
+    /// line, which starts where the spaces go, only by those before it.
+    pub fn indented(&self, insertions: &[(usize, usize)]) -> Extras {
+        let moved = |at: usize, inclusive: bool| {
+            at + insertions
+                .iter()
+                .take_while(|(offset, _)| *offset < at || inclusive && *offset == at)
+                .map(|(_, count)| count)
+                .sum::<usize>()
+        };
+        Extras {
+            abbreviations: self.abbreviations.clone(),
+            raw: self.raw.clone(),
+            languages: keys_moved(&self.languages, |at| moved(at, true)),
+            spans: keys_moved(&self.spans, |at| moved(at, true)),
+            block_attributes: self
+                .block_attributes
+                .iter()
+                .map(|list| BlockAttributes {
+                    line: moved(list.line, false),
+                    text: list.text.clone(),
+                })
+                .collect(),
+            inside_html: self
+                .inside_html
+                .iter()
+                .map(|range| moved(range.start, true)..moved(range.end, false))
+                .collect(),
+        }
+    }
+
+    /// The block attribute lists, by where their lines start.
+    pub fn block_attributes(&self) -> &[BlockAttributes] {
+        &self.block_attributes
+    }
+
+    /// Whether `position` is in the content of an HTML element read as block Markdown.
+    pub fn inside_html(&self, position: usize) -> bool {
+        self.inside_html
+            .iter()
+            .any(|range| range.contains(&position))
     }
 
     fn push_raw(&mut self, html: String) -> usize {
@@ -100,6 +190,16 @@ pub fn placed(constructs: Vec<Construct>, map: &OffsetMap, original: &str) -> Ve
         .collect()
 }
 
+/// The entries of `map`, each key moved by `moved`.
+fn keys_moved<T: Clone>(
+    map: &HashMap<usize, T>,
+    moved: impl Fn(usize) -> usize,
+) -> HashMap<usize, T> {
+    map.iter()
+        .map(|(at, value)| (moved(*at), value.clone()))
+        .collect()
+}
+
 /// The entries of `map` at or after `start`, moved back by it.
 fn shifted<T: Clone>(map: &HashMap<usize, T>, start: usize) -> HashMap<usize, T> {
     map.iter()
@@ -112,9 +212,17 @@ fn shifted<T: Clone>(map: &HashMap<usize, T>, start: usize) -> HashMap<usize, T>
 pub fn blocks(text: &str, policy: TemplatePolicy) -> Kramdown {
     let mut extras = Extras::default();
     let (expanded, expanded_map) = html_blocks::expand(text, &mut extras);
+    // What `html_blocks` placed is placed in its output, which `extensions` changes next.
+    let spans = std::mem::take(&mut extras.spans);
+    let inside_html = std::mem::take(&mut extras.inside_html);
     let mut constructs = Vec::new();
     let (text_out, extensions_map) =
         extensions::apply(&expanded, policy, &mut extras, &mut constructs);
+    extras.spans = keys_moved(&spans, |at| extensions_map.forward(at));
+    extras.inside_html = inside_html
+        .into_iter()
+        .map(|range| extensions_map.forward(range.start)..extensions_map.forward(range.end))
+        .collect();
     let constructs = placed(constructs, &expanded_map, text);
     let mut abbreviations = std::mem::take(&mut extras.abbreviations);
     // The longest first, so that `HTML5` is found before `HTML`.

@@ -5,7 +5,7 @@ use crate::sanitize::template::ConstructKind;
 /// The stage and the Markdown stage after it, as HTML.
 fn html(body: &str) -> String {
     let stage = blocks(body, TemplatePolicy::Drop);
-    markdown::render(&stage.text, &stage.extras).html
+    markdown::render(&stage.text, Some(&stage.extras)).html
 }
 
 #[test]
@@ -28,7 +28,7 @@ fn nested_markdown_divs_and_fences_holding_a_closing_tag() {
     let body = "<div markdown=\"1\">\n<section markdown=\"block\">\n## Inner\n</section>\n```html\n</div>\n```\nAfter *code*.\n</div>\nOutside *too*\n";
     let out = html(body);
     assert!(out.contains("<section>"), "{out}");
-    assert!(out.contains("<h2>Inner</h2>"), "{out}");
+    assert!(out.contains("<h2 id=\"inner\">Inner</h2>"), "{out}");
     assert!(
         out.contains("<code class=\"language-html\">&lt;/div&gt;"),
         "{out}"
@@ -101,7 +101,7 @@ fn abbreviations_are_wrapped_outside_code_and_their_definitions_leave() {
     let body = "The CSS and HTML5 of CSSX, `CSS` and [CSS](http://x.example/CSS).\n\n```\nCSS\n```\n\n*[CSS]: Cascading <Style> \"Sheets\"\n*[HTML5]:\n";
     let stage = blocks(body, TemplatePolicy::Drop);
     assert!(!stage.text.contains("*["), "{}", stage.text);
-    let out = markdown::render(&stage.text, &stage.extras).html;
+    let out = markdown::render(&stage.text, Some(&stage.extras)).html;
     let css = "<abbr title=\"Cascading &lt;Style&gt; &quot;Sheets&quot;\">CSS</abbr>";
     assert!(
         out.contains(&format!("The {css} and <abbr>HTML5</abbr> of CSSX")),
@@ -185,7 +185,7 @@ fn extensions_comment_nomarkdown_and_options() {
         assert_eq!(&body[construct.span.clone()], construct.text);
         assert_eq!(construct.kind, ConstructKind::KramdownAttributes);
     }
-    let out = markdown::render(&stage.text, &stage.extras).html;
+    let out = markdown::render(&stage.text, Some(&stage.extras)).html;
     assert!(out.contains("<p>甲乙</p>"), "{out}");
     assert!(out.contains("<div>*原样*\n\n    不是代码</div>"), "{out}");
     assert!(out.contains("<p>行内<b>*x*</b>完</p>"), "{out}");
@@ -301,7 +301,7 @@ proptest::proptest! {
             for construct in &stage.constructs {
                 proptest::prop_assert_eq!(body.get(construct.span.clone()), Some(construct.text.as_str()));
             }
-            let rendered = markdown::render(&stage.text, &stage.extras);
+            let rendered = markdown::render(&stage.text, Some(&stage.extras));
             // Every placeholder is put back (unless the text held one to begin with).
             if !body.contains(PLACEHOLDER) {
                 proptest::prop_assert!(!rendered.html.contains(PLACEHOLDER), "{}", rendered.html);

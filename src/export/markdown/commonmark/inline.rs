@@ -675,7 +675,9 @@ fn escape_text(
                 out.push('_');
             }
             '<' => {
-                if after.is_some_and(|after| after.is_ascii_alphabetic() || "/!?".contains(after)) {
+                // A tag, or kramdown's `<<` guillemet.
+                if after.is_some_and(|after| after.is_ascii_alphabetic() || "/!?<".contains(after))
+                {
                     out.push('\\');
                 }
                 out.push('<');
@@ -692,6 +694,16 @@ fn escape_text(
             '!' if after == Some('[') => out.push_str("\\!"),
             // A line with a bare `|` can be the header of a GFM table.
             '|' => out.push_str("\\|"),
+            // What kramdown's smart typography would change (Jekyll reads the export): straight
+            // quotes, `--`, `...` and `>>` (`<<` above).
+            '"' | '\'' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '-' | '.' | '>' if after == Some(c) => {
+                out.push('\\');
+                out.push(c);
+            }
             c => out.push(c),
         }
     }

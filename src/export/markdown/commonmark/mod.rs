@@ -83,7 +83,7 @@ fn blocks_markdown(xhtml: &str) -> String {
         .children()
         .find(|child| name(*child) == "html")
         .unwrap_or_else(|| document.tree.root());
-    let blocks = BlockWriter.blocks(root, 0);
+    let blocks = BlockWriter::default().blocks(root, 0);
     join_blocks(&blocks, false)
 }
 
@@ -153,7 +153,11 @@ fn is_block(node: Node<'_>) -> bool {
     is_element(node) && BLOCK_ELEMENTS.contains(&name(node))
 }
 
-struct BlockWriter;
+#[derive(Default)]
+struct BlockWriter {
+    /// The ids kramdown gives the headings written so far, to know which need `{#id}`.
+    heading_ids: crate::sanitize::HeadingIds,
+}
 
 impl BlockWriter {
     /// The blocks of a container's children: runs of inline content become paragraphs.
@@ -201,6 +205,23 @@ impl BlockWriter {
                 if content.ends_with('#') {
                     content.pop();
                     content.push_str("\\#");
+                }
+                // Text ending like `{#x}` would be read as an id.
+                if let Some((before, id)) = crate::sanitize::header_id(&content) {
+                    content = format!("{before} \\{{#{id}}}");
+                }
+                // The id: kept as kramdown would make it from the text, else written.
+                let visible = heading_text(node);
+                match attribute(node, "id") {
+                    Some(id)
+                        if self.heading_ids.next_for(&visible) != id
+                            && crate::sanitize::is_header_id(id) =>
+                    {
+                        content.push_str(&format!(" {{#{id}}}"));
+                    }
+                    _ => {
+                        self.heading_ids.take(&visible);
+                    }
                 }
                 let hashes = "#".repeat(level);
                 let text = if content.is_empty() {
@@ -252,12 +273,18 @@ impl BlockWriter {
             }
             "ul" | "ol" => {
                 let ordered = name == "ol";
-                // Two lists in a row with the same marker would be read as one.
-                let alternate = blocks.last().is_some_and(|last| {
+                // Two lists of one kind in a row would be read as one (kramdown even when the
+                // bullets differ, and it has no `1)`): an empty comment keeps them apart.
+                let same_kind = blocks.last().is_some_and(|last| {
                     matches!(&last.kind, BlockKind::List { ordered: o, .. } if *o == ordered)
-                        && last_list_marker_is_primary(&last.text, ordered)
                 });
-                blocks.push(self.list(node, ordered, !alternate, depth));
+                if same_kind {
+                    blocks.push(Block {
+                        kind: BlockKind::Html,
+                        text: "<!-- -->".to_owned(),
+                    });
+                }
+                blocks.push(self.list(node, ordered, depth));
             }
             "hr" => blocks.push(Block {
                 kind: BlockKind::Rule,
@@ -273,7 +300,7 @@ impl BlockWriter {
         }
     }
 
-    fn list(&mut self, node: Node<'_>, ordered: bool, primary: bool, depth: usize) -> Block {
+    fn list(&mut self, node: Node<'_>, ordered: bool, depth: usize) -> Block {
         let mut number: u64 = if ordered {
             attribute(node, "start")
                 .and_then(|start| start.trim().parse::<u64>().ok())
@@ -306,11 +333,10 @@ impl BlockWriter {
                 push_paragraph(&mut blocks, inline_markdown(&[item], Context::Paragraph, 0));
                 blocks
             };
-            let marker = match (ordered, primary) {
-                (true, true) => format!("{number}."),
-                (true, false) => format!("{number})"),
-                (false, true) => "-".to_owned(),
-                (false, false) => "*".to_owned(),
+            let marker = if ordered {
+                format!("{number}.")
+            } else {
+                "-".to_owned()
             };
             number = (number + 1).min(999_999_999);
             let mut blocks = blocks;
@@ -475,18 +501,6 @@ fn is_thematic_break(line: &str) -> bool {
     marks.len() >= 3 && matches!(marks[0], '-' | '*' | '_') && marks.iter().all(|c| *c == marks[0])
 }
 
-/// Was the list just written marked with `-` or `1.` (rather than `*` or `1)`)?
-fn last_list_marker_is_primary(text: &str, ordered: bool) -> bool {
-    let first_line = text.lines().next().unwrap_or_default();
-    if ordered {
-        first_line
-            .trim_start_matches(|c: char| c.is_ascii_digit())
-            .starts_with('.')
-    } else {
-        first_line.starts_with('-')
-    }
-}
-
 fn push_paragraph(blocks: &mut Vec<Block>, text: String) {
     if !text.is_empty() {
         blocks.push(Block {
@@ -557,7 +571,14 @@ fn join_blocks(blocks: &[Block], tight: bool) -> String {
                 BlockKind::Fence | BlockKind::Quote => true,
                 _ => false,
             };
-            if tight && previous.kind == BlockKind::Paragraph && interrupts {
+            // A list after a list of the other kind starts on the next line: a blank line
+            // between them would make the item holding them loose when read back.
+            let other_list = matches!(
+                (&previous.kind, &block.kind),
+                (BlockKind::List { ordered: before, .. }, BlockKind::List { ordered: now, .. })
+                    if before != now
+            );
+            if tight && (previous.kind == BlockKind::Paragraph && interrupts || other_list) {
                 out.push('\n');
             } else {
                 out.push_str("\n\n");
@@ -601,6 +622,21 @@ fn longest_run(text: &str, wanted: char) -> usize {
 }
 
 /// All the text below a node (iteratively: nesting depth does not matter).
+/// A heading's text as kramdown makes its id from it: without footnote numbers.
+fn heading_text(node: Node<'_>) -> String {
+    let mut text = String::new();
+    for child in node.children() {
+        if let Some(part) = text_node(child) {
+            text.push_str(part);
+        } else if is_element(child)
+            && !(name(child) == "sup" && attribute(child, "class") == Some("footnote-ref"))
+        {
+            text.push_str(&heading_text(child));
+        }
+    }
+    text
+}
+
 fn text_of(node: Node<'_>) -> String {
     node.descendants().filter_map(text_node).collect()
 }

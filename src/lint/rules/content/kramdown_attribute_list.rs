@@ -18,9 +18,11 @@ Reports each kramdown attribute list (`{: .notice}`, `{:#intro}`, `{: style=\"�
 extension tag (`{::comment}` … `{:/comment}`, reported once; `{::options … /}`) outside code
 that the sanitizer does not apply: it drops them (the default) or keeps them as literal text,
 so they never read as words of the article. What it does apply is not reported: the content
-of `{::nomarkdown}` is kept as HTML, and a `.language-*` class in an attribute list on the
-line before or after a code block gives the code its language. Pages of a Jekyll site (files
-outside `_posts` next to a `_config.yml`) are not checked.
+of `{::nomarkdown}` is kept as HTML, a `.language-*` class in an attribute list on the line
+before or after a code block gives the code its language, and `{:toc}` (after `* TOC`) and
+`{: .no_toc}` on their own lines build the table of contents, without the headings so
+marked. Pages of a Jekyll site (files outside `_posts` next to a `_config.yml`) are not
+checked.
 
 ## Why is this bad?
 Rarely a problem, hence the level: attribute lists only add classes, ids and styles, which an
