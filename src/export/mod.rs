@@ -53,6 +53,10 @@ pub struct ExportPost {
     /// Jekyll's `page.url` (without `baseurl`, escaped); `None` outside a Jekyll site's
     /// `_posts` and `_drafts`.
     pub url: Option<String>,
+    /// Jekyll's categories (the folders above `_posts`, the `defaults:`', the front matter's),
+    /// then any of the front matter's Jekyll did not read (when it never read the front
+    /// matter): just the front matter's outside a Jekyll site.
+    pub categories: Vec<String>,
     /// Whether Jekyll publishes the post; only published posts are exported unless
     /// [`Include`] says otherwise.
     pub status: jekyll::Status,
@@ -356,6 +360,12 @@ pub fn prepare_including(
             .clone()
             .or_else(|| site.and_then(|site| site.lang.clone()));
         let relative_path = relative_path(&post.path, site, &roots);
+        let mut categories = document.categories;
+        for category in &post.front_matter.categories {
+            if !categories.contains(category) {
+                categories.push(category.clone());
+            }
+        }
         export.posts.push(ExportPost {
             path: post.path.clone(),
             relative_path,
@@ -363,6 +373,7 @@ pub fn prepare_including(
             title: post.display_title(),
             date: document.date,
             url: document.url,
+            categories,
             status: document.status,
             language,
             diagnostics,

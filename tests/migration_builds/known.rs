@@ -26,11 +26,6 @@ const FRONT_MATTER_JEKYLL_NEVER_READ: &str =
      by the file name, had no tags or categories, and showed the front matter as text; the \
      export keeps the post's own title, tags and categories (on purpose)";
 
-const FOLDER_CATEGORIES: &str =
-    "EXPORT FAULT: Jekyll gives a post the folders above `_posts` (and `defaults:` scoped to \
-     them) as categories; the export writes only the front matter's, and its tree has no such \
-     folders, so the migrated post loses them";
-
 pub const KNOWN: &[Known] = &[
     Known {
         archive: "finews",
@@ -100,54 +95,6 @@ pub const KNOWN: &[Known] = &[
                  from the file name and keeps the empty one as `original_title` (on purpose)",
     },
     Known {
-        archive: "collections",
-        platform: "*",
-        post: "markets/_posts/2021-06-02-market.md",
-        checks: &[Categories],
-        detail: "",
-        reason: FOLDER_CATEGORIES,
-    },
-    Known {
-        archive: "collections",
-        platform: "*",
-        post: "markets/_posts/2021-06-03-own.md",
-        checks: &[Categories],
-        detail: "",
-        reason: FOLDER_CATEGORIES,
-    },
-    Known {
-        archive: "collections",
-        platform: "*",
-        post: "research/_posts/2021-07-01-Quarterly Report.md",
-        checks: &[Categories],
-        detail: "",
-        reason: FOLDER_CATEGORIES,
-    },
-    Known {
-        archive: "new-york",
-        platform: "*",
-        post: "markets/_posts/2022-06-01-Fed-Minutes.md",
-        checks: &[Categories],
-        detail: "",
-        reason: FOLDER_CATEGORIES,
-    },
-    Known {
-        archive: "shanghai",
-        platform: "*",
-        post: "local/_posts/2022-03-05-evening.md",
-        checks: &[Categories],
-        detail: "",
-        reason: FOLDER_CATEGORIES,
-    },
-    Known {
-        archive: "shanghai",
-        platform: "*",
-        post: "local/_posts/2022-03-06-morning.md",
-        checks: &[Categories],
-        detail: "",
-        reason: FOLDER_CATEGORIES,
-    },
-    Known {
         archive: "tokyo",
         platform: "hugo",
         post: "_posts/2021-12-08-numbers-and-case.markdown",
@@ -166,17 +113,5 @@ pub const KNOWN: &[Known] = &[
         reason: "the source has `show_drafts: true`, so the old site published \
                  _drafts/2022-01-09-week-two.md; `convert` leaves drafts out unless \
                  `--include drafts`",
-    },
-    Known {
-        archive: "shanghai",
-        platform: "hugo-0.168",
-        post: "-",
-        checks: &[Build],
-        detail: "",
-        reason: "EXPORT FAULT (front_matter.rs): _posts/2022-01-10-published-quoted-no.md has \
-                 `published: \"no\"` (a string: Jekyll publishes it); the Hugo export writes it \
-                 at the top level, where `published` is Hugo's own date field (publishDate), and \
-                 Hugo 0.168 fails: \"the published front matter field is not a parsable date\"; \
-                 HUGO_FRONT_MATTER lacks `published`",
     },
 ];

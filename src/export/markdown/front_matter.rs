@@ -146,8 +146,19 @@ pub(super) fn yaml_front_matter(post: &ExportPost, facts: &Facts<'_>) -> String 
             write_date(&mut out);
         }
     }
+    // Categories Jekyll gave the post beside its front matter's (folders above `_posts`,
+    // `defaults:`) are written with them: the export has no such folders.
+    let categories_added = post.categories != front_matter.categories;
+    let categories = Value::Sequence(post.categories.iter().cloned().map(Value::String).collect());
+    let mut categories_written = false;
     for entry in &front_matter.entries {
         match entry.key.as_str() {
+            "categories" | "category" if categories_added => {
+                if !categories_written {
+                    yaml::write_entry(&mut out, "categories", &categories, false);
+                    categories_written = true;
+                }
+            }
             "title" => {
                 if facts.title_replaced {
                     let title = Value::String(post.title.clone());
@@ -187,6 +198,9 @@ pub(super) fn yaml_front_matter(post: &ExportPost, facts: &Facts<'_>) -> String 
             }
             key => yaml::write_entry(&mut out, key, &entry.value, written_plain(entry, text)),
         }
+    }
+    if categories_added && !categories_written && !post.categories.is_empty() {
+        yaml::write_entry(&mut out, "categories", &categories, false);
     }
     if let Some(permalink) = facts.permalink.as_ref().filter(|_| !taken("permalink")) {
         let permalink = Value::String(permalink.clone());
@@ -271,7 +285,7 @@ pub(super) fn toml_front_matter(
             "categories" | "category" | "tags" | "tag" => {
                 let is_categories = key.starts_with("categor");
                 let (done, items, name) = if is_categories {
-                    (&mut categories_done, &front_matter.categories, "categories")
+                    (&mut categories_done, &post.categories, "categories")
                 } else {
                     (&mut tags_done, &front_matter.tags, "tags")
                 };
@@ -307,6 +321,16 @@ pub(super) fn toml_front_matter(
                 None => push(&mut extra, key, &entry.value),
             },
         }
+    }
+    // Categories Jekyll gave the post without its front matter (folders above `_posts`,
+    // `defaults:`).
+    if !categories_done && !post.categories.is_empty() {
+        let list = if layout == Layout::Zola {
+            &mut taxonomies
+        } else {
+            &mut top
+        };
+        list.push(("categories".to_owned(), strings(&post.categories)));
     }
     // A post Jekyll would not build (unpublished, a draft, a file Jekyll does not read, such
     // as one with no date at all), exported with `--include`, and any post without a date (a
@@ -400,6 +424,8 @@ pub const HUGO_FRONT_MATTER: &[&str] = &[
     "categories",
     "tags",
     "unpublishdate",
+    // An alias of `publishDate` (Hugo reads a Jekyll `published: "no"` as a date, and fails).
+    "published",
 ];
 
 fn write_toml_pairs(out: &mut String, pairs: &[(String, toml::Value)]) -> Result<(), ExportError> {
