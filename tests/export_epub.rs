@@ -749,6 +749,21 @@ fn heading_ids_and_their_links_are_kept_where_the_schema_allows() {
             "{id}: {chapter}"
         );
     }
+    // Chinese headings: the contents links (percent-encoded by the sanitizer) still find
+    // their headings.
+    let book = one_book("fixtures/kramdown/headings-toc-zh.md", &options());
+    let chapter = book.text(book.chapters()[0]);
+    for id in ["国内生产总值", "分产业看", "工业生产"] {
+        assert!(
+            chapter.contains(&format!(" id=\"{id}\"")),
+            "{id}: {chapter}"
+        );
+        assert!(
+            chapter.contains(&format!("href=\"#{id}\"")),
+            "{id}: {chapter}"
+        );
+    }
+    assert!(!chapter.contains("href=\"#目录\""), "{chapter}");
     // `100% done!` gets `100-done`, which is no XML name: left out in the book.
     let book = one_book("fixtures/kramdown/headings-auto-ids.md", &options());
     let chapter = book.text(book.chapters()[0]);

@@ -119,9 +119,12 @@ impl Rewriter<'_, '_> {
         };
         match name.as_str() {
             "a" => {
+                // The sanitizer percent-encodes a fragment (`#%E7%9B%AE`); the id is written
+                // as characters (`目`).
                 let fragment = attribute("href")
                     .and_then(|href| href.strip_prefix('#'))
-                    .filter(|id| self.ids.contains(*id))
+                    .map(crate::jekyll::percent_decode)
+                    .filter(|id| self.ids.contains(id.as_str()))
                     .map(|id| format!("#{id}"));
                 let target = fragment.clone().or_else(|| {
                     attribute("href").and_then(|href| self.book.link_target(self.index, href))
