@@ -336,7 +336,13 @@ fn jekyll_builds_the_export_at_the_old_urls_without_a_warning() {
                     _ => {}
                 }
             }
-            for shown in ["{% if page.title %}", "{{ page.title }}", "{% endif %}"] {
+            for shown in [
+                "{% if page.title %}",
+                "{{ page.title }}",
+                "{% endif %}",
+                "{{&lt; youtube w7Ft2ymGmfc &gt;}}",
+                "{{% notice tip %}}",
+            ] {
                 assert!(page.contains(shown), "{shown} in {page}");
             }
         }

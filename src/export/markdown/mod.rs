@@ -82,6 +82,7 @@
 mod commonmark;
 mod front_matter;
 mod liquid;
+mod shortcodes;
 pub use front_matter::HUGO_FRONT_MATTER;
 mod old_urls;
 mod site_config;
@@ -355,8 +356,10 @@ fn post_text(
     let marker = excerpt_marker(post, site, layout);
     let mut body =
         xhtml_to_markdown_with_excerpt(post.body.xhtml(), post.body.excerpt_end(), &marker);
-    if layout == Layout::Jekyll {
-        body = liquid::protect_liquid(&body);
+    match layout {
+        Layout::Jekyll => body = liquid::protect_liquid(&body),
+        Layout::Hugo => body = shortcodes::escape_shortcodes(&body),
+        Layout::Zola => {}
     }
     let mut text = match layout {
         Layout::Jekyll => yaml_front_matter(post, &facts),
