@@ -58,6 +58,9 @@ mod tests {
             escape_shortcodes(markdown),
             "```\n{{</* youtube w7Ft2ymGmfc */>}}\n{{%/* notice tip */%}}提示{{%/* /notice */%}}\n```\n\n`{{</* figure */>}}` and `{{ .Title }}` and {{< unclosed\n"
         );
-        assert_eq!(escape_shortcodes("no calls {{ here }}"), "no calls {{ here }}");
+        assert_eq!(
+            escape_shortcodes("no calls {{ here }}"),
+            "no calls {{ here }}"
+        );
     }
 }
