@@ -19,30 +19,11 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
+use common::jekyll::{copy_site, sites};
 use common::*;
-
-/// The fixture sites and the corpus archives that exist.
-fn sites() -> Vec<PathBuf> {
-    let mut sites = Vec::new();
-    for parent in [
-        package_root().join("fixtures/jekyll"),
-        package_root().join("../shared/corpus"),
-    ] {
-        let Ok(entries) = fs::read_dir(&parent) else {
-            continue;
-        };
-        let mut found: Vec<PathBuf> = entries
-            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-            .filter(|path| path.is_dir())
-            .collect();
-        found.sort();
-        sites.extend(found);
-    }
-    sites
-}
 
 fn installed(program: &str) -> bool {
     let found = Command::new(program)
@@ -238,23 +219,6 @@ fn jekyll_build(site: &Path, config: &serde_json::Value) -> (BTreeMap<String, i6
         })
         .collect();
     (built, printed)
-}
-
-/// Copy `_config.yml` and the `_posts` and `_drafts` folders of `site` to `to`.
-fn copy_site(site: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(site) {
-        let entry = entry.unwrap();
-        let relative = entry.path().strip_prefix(site).unwrap();
-        let wanted = relative == Path::new("_config.yml")
-            || relative
-                .components()
-                .any(|part| matches!(part.as_os_str().to_str(), Some("_posts" | "_drafts")));
-        if entry.file_type().is_file() && wanted {
-            let target = to.join(relative);
-            fs::create_dir_all(target.parent().unwrap()).unwrap();
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// The layouts the posts of an exported Jekyll tree ask for: a theme's job, given here as

@@ -17,9 +17,9 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::jekyll::{config_of, copy_site, truthy};
+use common::jekyll::{config_of, copy_site, sites, truthy};
 use common::*;
 
 /// One post as Jekyll or newsbundle sees it.
@@ -28,26 +28,6 @@ struct Seen {
     url: String,
     /// Seconds since the epoch.
     instant: i64,
-}
-
-/// The sites to compare: every fixture site, then every corpus archive that exists.
-fn sites() -> Vec<PathBuf> {
-    let mut sites = Vec::new();
-    for parent in [
-        package_root().join("fixtures/jekyll"),
-        package_root().join("../shared/corpus"),
-    ] {
-        let Ok(entries) = fs::read_dir(&parent) else {
-            continue;
-        };
-        let mut found: Vec<PathBuf> = entries
-            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-            .filter(|path| path.is_dir())
-            .collect();
-        found.sort();
-        sites.extend(found);
-    }
-    sites
 }
 
 /// What newsbundle says Jekyll builds, by relative path.

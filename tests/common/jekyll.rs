@@ -10,10 +10,10 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::write;
+use super::{package_root, write};
 
 /// One post as the source's Jekyll build has it: its site fields, read through `site.posts`.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +25,27 @@ pub struct BuiltPost {
     pub title: String,
     pub tags: Vec<String>,
     pub categories: Vec<String>,
+}
+
+/// The sites to compare with a real Jekyll: every fixture site, then every corpus archive that
+/// exists.
+pub fn sites() -> Vec<PathBuf> {
+    let mut sites = Vec::new();
+    for parent in [
+        package_root().join("fixtures/jekyll"),
+        package_root().join("../shared/corpus"),
+    ] {
+        let Ok(entries) = fs::read_dir(&parent) else {
+            continue;
+        };
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+            .filter(|path| path.is_dir())
+            .collect();
+        found.sort();
+        sites.extend(found);
+    }
+    sites
 }
 
 pub fn installed() -> bool {
