@@ -438,7 +438,9 @@ struct JsonPost<'a> {
     status: JsonStatus,
     /// The post's `lang`, else the site's.
     language: Option<&'a str>,
-    /// `categories` (a list, or a string split on spaces) then `category`.
+    /// Jekyll's categories: the folders above `_posts`, then those of the site's `defaults`,
+    /// then the front matter's `categories` (a list, or a string split on spaces) and
+    /// `category`; once each. (The front matter's own are in `front_matter`.)
     categories: &'a [String],
     /// `tags` (a list, or a string split on spaces) then `tag`.
     tags: &'a [String],
@@ -512,7 +514,7 @@ impl<'a> JsonPost<'a> {
                 Status::Draft => JsonStatus::Draft,
             },
             language: post.language.as_deref(),
-            categories: &front_matter.categories,
+            categories: &post.categories,
             tags: &front_matter.tags,
             layout: front_matter.layout.as_deref(),
             permalink: front_matter.permalink.as_deref(),
