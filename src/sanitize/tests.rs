@@ -232,3 +232,16 @@ fn excerpt_markers_are_kept_as_a_position_between_blocks() {
         Some("<p>One.</p>")
     );
 }
+
+#[test]
+fn heading_ids_are_kept_up_to_the_length_limit() {
+    let at_limit = "标".repeat(policy::MAX_ID_CHARS);
+    let over = "a".repeat(policy::MAX_ID_CHARS + 1);
+    let body = clean(&format!(
+        "<h2 id=\"{at_limit}\">kept</h2>\n\n<h2 id=\"{over}\">dropped</h2>\n\n<h2 id=\"a b\">dropped</h2>"
+    ));
+    assert_eq!(
+        body.xhtml(),
+        format!("<h2 id=\"{at_limit}\">kept</h2>\n<h2>dropped</h2>\n<h2>dropped</h2>")
+    );
+}
