@@ -52,7 +52,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use newsbundle::parse::{self, Post};
 use newsbundle::sanitize::{self, Policy};
 use newsbundle::{lint, source};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::generate::{self, Archive};
 use crate::{workspace, DynResult};
@@ -368,7 +368,7 @@ struct SizeResult {
 }
 
 /// The body pipeline on one archive: in-process, single-threaded, same bodies for both.
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 struct BodyResult {
     posts: usize,
     /// Sum of `post.body()` lengths (front matter excluded): the MB of the MB/s.
@@ -381,7 +381,7 @@ struct BodyResult {
     ratio_newsbundle_to_ammonia: f64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 struct BodyTiming {
     tool: String,
     /// Wall time of each timed pass over all bodies.
@@ -710,7 +710,36 @@ fn run_optimized(args: &[String]) -> DynResult {
     }
 }
 
+/// The hidden option that runs the body rows of one archive and prints them as JSON: see
+/// [`measure_bodies_apart`].
+const BODY_ROWS: &str = "--body-rows";
+
+/// [`measure_bodies`] in a child process (this program with [`BODY_ROWS`]). The body rows
+/// load every post into memory, and a child started with `posix_spawn` shares its parent's
+/// memory until `exec`, which Linux counts in the child's `ru_maxrss`: measured here, every
+/// later row's peak memory would be at least the body rows'.
+fn measure_bodies_apart(dir: &Path, runs: usize) -> DynResult<BodyResult> {
+    let output = Command::new(std::env::current_exe()?)
+        .arg("bench")
+        .arg(BODY_ROWS)
+        .arg(dir)
+        .arg(runs.to_string())
+        .stderr(Stdio::inherit())
+        .output()?;
+    if !output.status.success() {
+        return Err(format!("the body rows failed: {}", output.status).into());
+    }
+    Ok(serde_json::from_slice(&output.stdout)?)
+}
+
 pub fn run(args: &[String]) -> DynResult {
+    if let [flag, dir, runs] = args {
+        if flag == BODY_ROWS {
+            let body = measure_bodies(Path::new(dir), runs.parse()?)?;
+            println!("{}", serde_json::to_string(&body)?);
+            return Ok(());
+        }
+    }
     let Some(opts) = parse_args(args)? else {
         println!("{USAGE}");
         return Ok(());
@@ -718,15 +747,13 @@ pub fn run(args: &[String]) -> DynResult {
     if cfg!(debug_assertions) {
         return run_optimized(args);
     }
-    let sizes = opts.sizes.clone().unwrap_or_else(|| {
-        if opts.skip_lint {
-            Vec::new()
-        } else if opts.quick {
-            vec![10_000]
-        } else {
-            vec![10_000, 100_000]
-        }
-    });
+    // `--skip-lint` wins over `--sizes`: the sizes are the lint loop's.
+    let sizes = match (&opts.sizes, opts.skip_lint) {
+        (_, true) => Vec::new(),
+        (Some(sizes), false) => sizes.clone(),
+        (None, false) if opts.quick => vec![10_000],
+        (None, false) => vec![10_000, 100_000],
+    };
     let runs_for = |posts: usize| match (opts.runs, opts.quick) {
         (Some(n), _) => n,
         (None, true) => 3,
@@ -862,7 +889,7 @@ pub fn run(args: &[String]) -> DynResult {
         }
 
         eprintln!("  body pipeline: loading {} posts", group(posts as u64));
-        let body = measure_bodies(&archive.dir, runs)?;
+        let body = measure_bodies_apart(&archive.dir, runs)?;
         if posts == report.body_target.posts {
             let ratio = body.ratio_newsbundle_to_ammonia;
             report.body_target.ratio = Some(ratio);
