@@ -70,6 +70,7 @@ pub(super) fn apply(
     // Where the line of a list alone on it starts, and the list.
     let mut alone_lists: Vec<(usize, String)> = Vec::new();
     let drop = policy == TemplatePolicy::Drop;
+    let closers = Closers::of(text);
     let mut search = 0;
     while let Some(found) = text[search..].find("{:") {
         let position = search + found;
@@ -88,13 +89,16 @@ pub(super) fn apply(
         };
         // An extension never closed is text, as in kramdown.
         let unclosed = |close: &str| {
-            rest.starts_with(close.replace(":/", "::").as_str()) && closing(rest, close).is_none()
+            rest.starts_with(close.replace(":/", "::").as_str())
+                && closers.after(position, close).is_none()
         };
         if unclosed("{:/comment}") || unclosed("{:/nomarkdown}") {
             continue;
         }
         if drop && rest.starts_with("{::comment}") {
-            let end = closing(rest, "{:/comment}").map_or(rest.len(), |close| close.end);
+            let end = closers
+                .after(position, "{:/comment}")
+                .map_or(rest.len(), |close| close.end);
             record(end, constructs);
             edits.push(Edit {
                 range: position..position + end,
@@ -110,7 +114,7 @@ pub(super) fn apply(
             if let Some(last) = constructs.last_mut() {
                 last.replaced = true;
             }
-            let close = closing(rest, "{:/nomarkdown}");
+            let close = closers.after(position, "{:/nomarkdown}");
             let content_end = close.as_ref().map_or(rest.len(), |close| close.start);
             let content = &rest[open..content_end];
             let index = extras.push_raw(content.to_owned());
@@ -286,12 +290,36 @@ fn starts_a_block(text: &str, line_start: usize) -> bool {
         })
 }
 
-/// The end of an extension's content: `close` or kramdown's short `{:/}`, whichever is first.
-fn closing(rest: &str, close: &str) -> Option<Range<usize>> {
-    [close, "{:/}"]
-        .iter()
-        .filter_map(|tag| rest.find(tag).map(|at| at..at + tag.len()))
-        .min_by_key(|range| range.start)
+/// Where the ends of extensions are in a text, found once: searching the rest of the text
+/// at every opening made a post of many unclosed `{::comment}` quadratic.
+struct Closers {
+    /// `(tag, where it starts)`, each list sorted.
+    tags: Vec<(&'static str, Vec<usize>)>,
+}
+
+impl Closers {
+    const TAGS: [&'static str; 3] = ["{:/comment}", "{:/nomarkdown}", "{:/}"];
+
+    fn of(text: &str) -> Self {
+        let tags = Self::TAGS
+            .iter()
+            .map(|tag| (*tag, text.match_indices(tag).map(|(at, _)| at).collect()))
+            .collect();
+        Closers { tags }
+    }
+
+    /// The end of the content of an extension opened at `position`: `close` or kramdown's
+    /// short `{:/}`, whichever comes first; relative to `position`.
+    fn after(&self, position: usize, close: &str) -> Option<Range<usize>> {
+        self.tags
+            .iter()
+            .filter(|(tag, _)| *tag == close || *tag == "{:/}")
+            .filter_map(|(tag, starts)| {
+                let next = starts.get(starts.partition_point(|&at| at < position))?;
+                Some(next - position..next - position + tag.len())
+            })
+            .min_by_key(|range| range.start)
+    }
 }
 
 /// Code spans and code blocks, sorted; and the code blocks without a language (where they
