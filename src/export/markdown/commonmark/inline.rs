@@ -292,9 +292,18 @@ fn decide_delimiters(tokens: &[Token], context: Context) -> HashSet<usize> {
     pairs.sort_by_key(|(open, close, _)| (*open, std::cmp::Reverse(*close)));
     let mut markdown: HashSet<usize> = HashSet::new();
     let mut markdown_at: HashSet<usize> = HashSet::new();
-    // The pairs written as Markdown: where they open and close, and their character.
+    // The pairs written as Markdown that may enclose the pairs still to come: where they open
+    // and close, and their character. Pairs come by opening, so one that closed before this
+    // one opens encloses none of the rest and leaves (without that, a paragraph of many
+    // emphasized runs was quadratic).
     let mut decided: Vec<(usize, usize, char)> = Vec::new();
     for (open, close, pair) in pairs {
+        while decided
+            .last()
+            .is_some_and(|(_, outer_close, _)| *outer_close < open)
+        {
+            decided.pop();
+        }
         let Token::Open {
             markdown: delimiter,
             ..
