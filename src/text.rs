@@ -13,17 +13,45 @@ pub struct Position {
     pub offset: usize,
 }
 
-/// Where each line of a text starts.
+/// Where each line of a text starts, and how many characters come before every
+/// [`CHECKPOINT`]th byte.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// `characters[i]`: the characters in the text's first `i * CHECKPOINT` bytes. A column is
+    /// then counted over at most two stretches of `CHECKPOINT` bytes, however long the line:
+    /// counting from the line's start made many diagnostics on one long line (a minified
+    /// page) quadratic.
+    characters: Vec<usize>,
+}
+
+/// Bytes between two character counts of [`LineIndex`].
+const CHECKPOINT: usize = 4096;
+
+/// The characters that start in `bytes` (any slice of UTF-8: continuation bytes don't count).
+fn characters_starting(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|byte| (**byte as i8) >= -0x40).count()
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(position, _)| position + 1));
-        LineIndex { starts }
+        let mut characters = vec![0];
+        let mut count = 0;
+        for chunk in text.as_bytes().chunks(CHECKPOINT) {
+            count += characters_starting(chunk);
+            characters.push(count);
+        }
+        LineIndex { starts, characters }
+    }
+
+    /// The characters before byte `offset` of `text` (a character boundary).
+    fn characters_before(&self, text: &str, offset: usize) -> usize {
+        let checkpoint = offset / CHECKPOINT;
+        let counted = self.characters.get(checkpoint).copied().unwrap_or(0);
+        let from = (checkpoint * CHECKPOINT).min(offset);
+        counted + characters_starting(&text.as_bytes()[from..offset])
     }
 
     /// The line and column of a byte offset; an offset past the end or inside a character is
@@ -31,12 +59,21 @@ impl LineIndex {
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.starts.partition_point(|start| *start <= offset) - 1;
-        let column = text[self.starts[line]..offset].chars().count() + 1;
+        let column = self.characters_before(text, offset)
+            - self.characters_before(text, self.starts[line])
+            + 1;
         Position {
             line: line + 1,
             column,
             offset,
         }
+    }
+
+    /// The byte offset where a 1-based line ends (its `\n`, or the end of the text).
+    pub fn line_end(&self, text: &str, line: usize) -> usize {
+        self.starts
+            .get(line.max(1))
+            .map_or(text.len(), |next_start| next_start - 1)
     }
 
     /// The byte offset where a 1-based line starts (line 0 is line 1), or `None` past the last.
@@ -143,6 +180,33 @@ mod tests {
                 lines.offset(text, position.line, position.column),
                 Some(offset)
             );
+        }
+    }
+
+    /// Long lines of mixed widths across many checkpoints: the column is the count of
+    /// characters from the line's start, and the line's end is its newline.
+    #[test]
+    fn columns_on_long_lines_count_every_character() {
+        let mut text = String::new();
+        for i in 0..6_000 {
+            text.push_str(["a", "新", "😀", "é"][i % 4]);
+            if i % 2_500 == 2_499 {
+                text.push('\n');
+            }
+        }
+        let lines = LineIndex::new(&text);
+        for (offset, _) in text.char_indices().step_by(7) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |at| at + 1);
+            let position = lines.position(&text, offset);
+            assert_eq!(
+                position.column,
+                text[line_start..offset].chars().count() + 1
+            );
+            assert_eq!(position.line, text[..offset].matches('\n').count() + 1);
+            let line_end = text[offset..]
+                .find('\n')
+                .map_or(text.len(), |at| offset + at);
+            assert_eq!(lines.line_end(&text, position.line), line_end);
         }
     }
 }

@@ -166,9 +166,7 @@ fn locate(lines: &LineIndex, text: &str, diagnostic: Diagnostic) -> Located {
     let start = lines.position(text, diagnostic.span.start);
     let end = lines.position(text, diagnostic.span.end.max(diagnostic.span.start));
     let line_start = lines.line_start(start.line).unwrap_or(0);
-    let line_end = text[line_start..]
-        .find('\n')
-        .map_or(text.len(), |p| line_start + p);
+    let line_end = lines.line_end(text, start.line);
     let span_start = start.offset - line_start;
     let span_end = if end.line == start.line {
         end.offset - line_start
