@@ -132,6 +132,35 @@ fn a_configuration_the_user_added_is_not_replaced_without_force() {
     assert!(again.code <= 1, "{}", again.render());
 }
 
+/// A draft stays a draft: with `--include drafts` the Jekyll tree has it in `_drafts/` (not in
+/// `_posts/`, which would publish it) and Hugo marks it `draft = true`. A source with
+/// `show_drafts: true` served its drafts: they are exported without asking, and the new site
+/// builds them too (`show_drafts`, `buildDrafts`).
+#[test]
+fn drafts_stay_drafts_and_a_site_that_showed_them_still_does() {
+    let temp = tempfile::tempdir().unwrap();
+    let shanghai = package_root().join("fixtures/jekyll/shanghai");
+    let out = temp.path().join("shanghai");
+    assert!(convert(&shanghai, "jekyll", &out, &["--include", "drafts"]).code <= 1);
+    assert!(out.join("_drafts/2021-12-20-outlook.md").is_file());
+    assert!(!out.join("_posts/2021-12-20-outlook.md").exists());
+    assert!(!text(&out.join("_config.yml")).contains("show_drafts"));
+    // Without `--include drafts`, no draft.
+    let out = temp.path().join("shanghai-published");
+    assert!(convert(&shanghai, "jekyll", &out, &[]).code <= 1);
+    assert!(!out.join("_drafts").exists());
+
+    let weekdate = package_root().join("fixtures/jekyll/weekdate");
+    let out = temp.path().join("weekdate");
+    assert!(convert(&weekdate, "jekyll", &out, &[]).code <= 1);
+    assert!(out.join("_drafts/2022-01-09-week-two.md").is_file());
+    assert!(text(&out.join("_config.yml")).contains("\nshow_drafts: true\n"));
+    let out = temp.path().join("weekdate-hugo");
+    assert!(convert(&weekdate, "hugo", &out, &[]).code <= 1);
+    assert!(text(&out.join("hugo.toml")).contains("\nbuildDrafts = true\n"));
+    assert!(text(&out.join("content/posts/week-two.md")).contains("\ndraft = true\n"));
+}
+
 /// A title's character references (`&amp;`) are its characters in every format.
 #[test]
 fn titles_are_characters_in_every_format() {
@@ -257,10 +286,10 @@ fn jekyll_builds_the_export_at_the_old_urls_without_a_warning() {
         let temp = tempfile::tempdir().unwrap();
         let source = temp.path().join("source");
         copy_site(&site, &source);
-        // The source as it was served: its own settings, without what a bare Jekyll cannot
-        // load (themes, plugins, includes) and without drafts, which exports leave out.
+        // The source as it was served: its own settings (its drafts too, with `show_drafts`),
+        // without what a bare Jekyll cannot load (themes, plugins, includes).
         let source_config = serde_json::json!({
-            "theme": false, "plugins": [], "show_drafts": false,
+            "theme": false, "plugins": [],
             "defaults": source_defaults(&source),
         });
         let (old, _) = jekyll_build(&source, &source_config);

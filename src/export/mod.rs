@@ -336,6 +336,8 @@ pub fn prepare_including(
                  (and neither it nor a folder above `_posts` starts with `_` or `.`); add it \
                  with `--include unpublished`",
             ),
+            // A site with `show_drafts: true` served its drafts: they are exported, as drafts.
+            Kind::Draft if site.is_some_and(|site| site.show_drafts) => None,
             _ if !include.admits(document.status) => Some(document.status.reason()),
             _ => None,
         };

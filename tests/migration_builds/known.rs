@@ -104,14 +104,4 @@ pub const KNOWN: &[Known] = &[
                  (\"2021\", \"News\", \"news\", \"2021\"); the export writes the three values \
                  the front matter holds, and Hugo shows those",
     },
-    Known {
-        archive: "weekdate",
-        platform: "*",
-        post: "*",
-        checks: &[Count, OldUrl],
-        detail: "",
-        reason: "the source has `show_drafts: true`, so the old site published \
-                 _drafts/2022-01-09-week-two.md; `convert` leaves drafts out unless \
-                 `--include drafts`",
-    },
 ];

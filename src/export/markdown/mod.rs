@@ -13,8 +13,10 @@
 //!
 //! **Trees.** Names are unique and the same on every run (posts come in the export's order):
 //!
-//! - Jekyll: `_posts/YYYY-MM-DD-slug.md` (the date is the post's, in its own zone), or
-//!   `_drafts/slug.md` for a post without a date; a second post with the same name gets `-2`.
+//! - Jekyll: `_posts/YYYY-MM-DD-slug.md` (the date is the post's, in its own zone), or in
+//!   `_drafts/` for a draft of the source (`--include drafts`, or a source with `show_drafts`)
+//!   and as `_drafts/slug.md` for a post without a date; a second post with the same name gets
+//!   `-2`.
 //! - Hugo and Zola: `content/posts/slug.md`; a slug several posts share gets the post's date as
 //!   a suffix (`slug-2022-03-29.md`; a suffix, because Zola takes a date prefix off the URL),
 //!   then `-2`. Zola also gets `content/posts/_index.md` (`sort_by = "date"`), without which the
@@ -97,6 +99,7 @@ use std::path::{Path, PathBuf};
 use front_matter::{toml_front_matter, toml_value_text, yaml_front_matter, Facts};
 
 use super::{ExportContext, ExportError, ExportPost, Exporter, Layout, Placement, Written};
+use crate::jekyll::Status;
 use crate::output::OutputError;
 use crate::source::Site;
 
@@ -255,6 +258,10 @@ fn file_names(posts: &[ExportPost], layout: Layout) -> Vec<String> {
     for (post, slug) in posts.iter().zip(slugs) {
         let day = post.date.map(|date| date.format("%Y-%m-%d").to_string());
         let (directory, stem) = match (layout, day) {
+            // A draft stays one: Jekyll builds `_drafts` only with `show_drafts`.
+            (Layout::Jekyll, Some(day)) if post.status == Status::Draft => {
+                ("_drafts", format!("{day}-{slug}"))
+            }
             (Layout::Jekyll, Some(day)) => ("_posts", format!("{day}-{slug}")),
             (Layout::Jekyll, None) => ("_drafts", slug),
             (_, Some(day)) if shared[&slug.to_lowercase()] > 1 => {

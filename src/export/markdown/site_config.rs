@@ -8,14 +8,15 @@
 //!
 //! - **Jekyll**: the source's own values, as written, of the settings that decide a post's URL,
 //!   date, excerpt and whether it is built — `title`, `lang` (or `locale`), `url`, `baseurl`,
-//!   `timezone`, `permalink`, `excerpt_separator`, `future`, `unpublished` —, the posts
+//!   `timezone`, `permalink`, `excerpt_separator`, `future`, `unpublished`, `show_drafts` —, the posts
 //!   collection's `permalink`, and the `defaults:` sets for every path that give posts a
 //!   `permalink`, `slug` or categories (only those values: a theme's `layout` would name a
 //!   layout the new site lacks), and `plugins: [jekyll-redirect-from]` when the source used it
 //!   (it serves the posts' `redirect_from` URLs). Themes, other plugins and the rest of the
 //!   source's settings are left to the user.
 //! - **Hugo**: `baseURL` (`url` and `baseurl`), `title`, `defaultContentLanguage`, `timeZone`,
-//!   `buildFuture` when the source had `future: true`, `[permalinks]` for posts when Hugo's
+//!   `buildFuture` when the source had `future: true`, `buildDrafts` when it had
+//!   `show_drafts: true` (its drafts were served), `[permalinks]` for posts when Hugo's
 //!   tokens can reproduce the source's permalink template ([`hugo_permalink`]),
 //!   `[taxonomies]` for `categories` and `tags`, and `[markup.goldmark.renderer] unsafe = true`,
 //!   since bodies keep raw HTML where Markdown has no syntax (Hugo omits it otherwise).
@@ -56,6 +57,7 @@ const JEKYLL_KEYS: &[&str] = &[
     "excerpt_separator",
     "future",
     "unpublished",
+    "show_drafts",
 ];
 
 /// The plugin that serves a post's `redirect_from` URLs.
@@ -253,6 +255,10 @@ fn hugo_config(site: Option<&Site>, title: Option<String>) -> Result<String, Exp
     // Jekyll's `future: true` published the posts dated after the build.
     if site.is_some_and(|site| site.future) {
         out.push_str("buildFuture = true\n");
+    }
+    // Jekyll's `show_drafts: true` published the drafts.
+    if site.is_some_and(|site| site.show_drafts) {
+        out.push_str("buildDrafts = true\n");
     }
     if let Some(pattern) = hugo_permalink(site) {
         out.push_str("\n[permalinks]\n");
