@@ -8,11 +8,11 @@
 //!
 //! - **Jekyll**: the source's own values, as written, of the settings that decide a post's URL,
 //!   date, excerpt and whether it is built — `title`, `lang` (or `locale`), `url`, `baseurl`,
-//!   `timezone`, `permalink`, `excerpt_separator`, `future`, `unpublished`, `show_drafts` —, the posts
-//!   collection's `permalink`, and the `defaults:` sets for every path that give posts a
-//!   `permalink`, `slug` or categories (only those values: a theme's `layout` would name a
-//!   layout the new site lacks), and `plugins: [jekyll-redirect-from]` when the source used it
-//!   (it serves the posts' `redirect_from` URLs). Themes, other plugins and the rest of the
+//!   `timezone`, `permalink`, `excerpt_separator`, `future`, `unpublished`, `show_drafts` —,
+//!   the posts collection's `permalink`, and the `defaults:` sets for every path that give
+//!   posts a `permalink`, `slug` or categories (only those values: a theme's `layout` would name
+//!   a layout the new site lacks), and `plugins: [jekyll-redirect-from]` when the source used
+//!   it (it serves the posts' `redirect_from` URLs). Themes, other plugins and the rest of the
 //!   source's settings are left to the user.
 //! - **Hugo**: `baseURL` (`url` and `baseurl`), `title`, `defaultContentLanguage`, `timeZone`,
 //!   `buildFuture` when the source had `future: true`, `buildDrafts` when it had
