@@ -1189,6 +1189,16 @@ fn assert_whole(body_text: &str) -> CleanBody {
     }
 }
 
+/// A byte order mark is text: one that starts the body's text once a comment before it is gone
+/// stays (html5ever drops a leading one unless told not to). Found by the HTML soup property.
+#[test]
+fn a_byte_order_mark_after_a_comment_is_kept() {
+    for body in ["<!-->\u{feff}", "<!-- note -->\u{feff}新闻"] {
+        let body = assert_whole(body);
+        assert!(body.xhtml().contains('\u{feff}'), "{:?}", body.xhtml());
+    }
+}
+
 #[test]
 fn a_five_megabyte_body_comes_out_whole() {
     // News paragraphs as the archives have them: Markdown and raw HTML, links, emphasis,

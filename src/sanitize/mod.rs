@@ -37,6 +37,7 @@ pub(crate) use kramdown::{header_id, is_header_id, HeadingIds};
 pub use policy::{Policy, PolicyBuilder, PolicyError, TemplatePolicy};
 pub use template::{Construct, ConstructKind};
 pub(crate) use trailer::ends_like_a_trailer;
+pub(crate) use tree::parse_fragment;
 pub use url::{host_of, is_private_host};
 
 use crate::parse::{FrontMatterFormat, Post};
@@ -334,10 +335,7 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
                 .as_ref(),
         );
         let mut text = String::new();
-        tree::visible_text(
-            scraper::Html::parse_fragment(&rendered.html).tree.root(),
-            &mut text,
-        );
+        tree::visible_text(tree::parse_fragment(&rendered.html).tree.root(), &mut text);
         removals.push(Removal {
             reason: RemovalReason::Trailer,
             element: String::new(),
@@ -397,10 +395,7 @@ pub fn input_visible_text(post: &Post, site: Option<&Site>, policy: &Policy) -> 
     let (pre, extras) = preprocess(post, site, policy);
     let rendered = markdown::render(&pre.text, extras.as_ref());
     let mut text = String::new();
-    tree::visible_text(
-        scraper::Html::parse_fragment(&rendered.html).tree.root(),
-        &mut text,
-    );
+    tree::visible_text(tree::parse_fragment(&rendered.html).tree.root(), &mut text);
     tree::normalise_text(&text)
 }
 

@@ -106,8 +106,30 @@ struct Walker<'p> {
     excerpt_pending: bool,
 }
 
+/// An HTML fragment parsed as the content of a `<body>`, as [`Html::parse_fragment`] parses
+/// it but keeping a byte order mark at its start, which html5ever drops by default: a body's
+/// text can begin with U+FEFF once a comment before it is gone, and it is text like any other.
+pub(crate) fn parse_fragment(html: &str) -> Html {
+    use html5ever::tendril::TendrilSink;
+    let options = html5ever::ParseOpts {
+        tokenizer: html5ever::tokenizer::TokenizerOpts {
+            discard_bom: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    html5ever::parse_fragment(
+        scraper::HtmlTreeSink::new(Html::new_fragment()),
+        options,
+        html5ever::QualName::new(None, html5ever::ns!(html), html5ever::local_name!("body")),
+        Vec::new(),
+        false,
+    )
+    .one(html)
+}
+
 pub fn build(html: &str, policy: &Policy, fallback_at: usize) -> Built {
-    let document = Html::parse_fragment(html);
+    let document = parse_fragment(html);
     let mut walker = Walker {
         policy,
         fallback_at,

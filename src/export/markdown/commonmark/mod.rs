@@ -5,7 +5,6 @@ mod html;
 mod inline;
 
 use ego_tree::NodeRef;
-use scraper::Html;
 
 use html::html_block;
 use inline::{inline_markdown, Context};
@@ -76,7 +75,7 @@ pub fn xhtml_to_markdown_with_excerpt(
 fn blocks_markdown(xhtml: &str) -> String {
     // html5ever (as the sanitizer uses it) rather than an XML parser: it builds the tree
     // without recursing, so 10,000 nested elements fit in a worker thread's stack.
-    let document = Html::parse_fragment(xhtml);
+    let document = crate::sanitize::parse_fragment(xhtml);
     let root = document
         .tree
         .root()
