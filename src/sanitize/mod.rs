@@ -334,14 +334,12 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
                 .map(|extras| extras.after(trailer.content_end))
                 .as_ref(),
         );
-        let mut text = String::new();
-        tree::visible_text(tree::parse_fragment(&rendered.html).tree.root(), &mut text);
         removals.push(Removal {
             reason: RemovalReason::Trailer,
             element: String::new(),
             detail: String::new(),
             span: to_file(trailer.content_end)..base + body.len(),
-            text: tree::normalise_text(&text),
+            text: tree::visible_text_of(&rendered.html),
         });
     }
 
@@ -394,9 +392,7 @@ pub fn sanitize(post: &Post, site: Option<&Site>, policy: &Policy) -> CleanBody 
 pub fn input_visible_text(post: &Post, site: Option<&Site>, policy: &Policy) -> String {
     let (pre, extras) = preprocess(post, site, policy);
     let rendered = markdown::render(&pre.text, extras.as_ref());
-    let mut text = String::new();
-    tree::visible_text(tree::parse_fragment(&rendered.html).tree.root(), &mut text);
-    tree::normalise_text(&text)
+    tree::visible_text_of(&rendered.html)
 }
 
 #[cfg(test)]

@@ -480,6 +480,15 @@ fn is_empty_output(content: &str) -> bool {
     rest.is_empty()
 }
 
+/// The visible text of an HTML fragment, normalised as [`CleanBody::text`] is.
+///
+/// [`CleanBody::text`]: super::CleanBody::text
+pub fn visible_text_of(html: &str) -> String {
+    let mut text = String::new();
+    visible_text(parse_fragment(html).tree.root(), &mut text);
+    normalise_text(&text)
+}
+
 /// The text a reader would see in a subtree (not scripts, styles, templates). With a stack of
 /// its own rather than recursion, as [`Walker::walk`].
 pub fn visible_text(node: NodeRef<'_, Node>, out: &mut String) {

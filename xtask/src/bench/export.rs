@@ -531,9 +531,9 @@ fn inspect_bundle(out: &Path, exit_code: Option<i32>) -> BundleCheck {
             name.starts_with("book") && name.ends_with(".epub")
         })
         .count();
-    // Only the summary is kept, the rest streamed past: the whole manifest of 10,000 posts as a
-    // `Value` took this process to 91 MiB, and a child started with `posix_spawn` shares its
-    // parent's memory until `exec`, so every later child's `ru_maxrss` was at least that.
+    // Only the summary is kept, the rest streamed past, so that the bench stays small: a child
+    // started with `posix_spawn` shares its parent's memory until `exec`, and its `ru_maxrss`
+    // counts it (see `measure_bodies_apart`).
     #[derive(serde::Deserialize)]
     struct Manifest {
         summary: Option<serde_json::Value>,
