@@ -34,7 +34,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 pub(crate) use kramdown::{header_id, is_header_id, HeadingIds};
-pub use policy::{Policy, PolicyBuilder, PolicyError, TemplatePolicy};
+pub use policy::{Policy, PolicyBuilder, PolicyError, TemplatePolicy, MAX_ID_CHARS};
 pub use template::{Construct, ConstructKind};
 pub(crate) use trailer::ends_like_a_trailer;
 pub(crate) use tree::parse_fragment;
