@@ -13,8 +13,7 @@ pub struct Position {
     pub offset: usize,
 }
 
-/// Where each line of a text starts, and how many characters come before every
-/// [`CHECKPOINT`]th byte.
+/// Where each line of a text starts, and how many characters come before every 4 KiB.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,

@@ -41,7 +41,7 @@
 //! Top-level keys are strings (as the parser keys them). Integers above `i64::MAX` reach this
 //! module as floats (the parser's `Value` has no larger integers).
 //!
-//! **Same input, same bytes**: posts come in [`Export`](super::Export)'s order (date, then
+//! **Same input, same bytes**: posts come in [`Export`]'s order (date, then
 //! path), everything inside a post in document order, and nothing depends on the clock — the
 //! format has no generation time. `path` is the path as given on the command line;
 //! `relative_path` is the stable one.
