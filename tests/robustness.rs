@@ -355,14 +355,15 @@ fn a_stray_byte_after_crlf_lines_is_placed_on_it() {
 #[test]
 fn a_date_ending_in_chinese_is_an_invalid_date() {
     // Found by `cargo xtask fuzz`: looking for a zone at the end of the date sliced the text
-    // inside a character and panicked.
+    // inside a character and panicked. (Ruby takes the Chinese word for a zone it does not
+    // know, and reads the time on the site's clock.)
     let text = "---\ntitle: 新闻\ndate: 2021-12-08 10:00:00 北京时间\n---\n";
     let (post, diagnostics, report) = lint_bytes(text.as_bytes(), Some(&site()));
     check_spans(post.text(), &diagnostics, &report).unwrap();
     assert_eq!(places(&report), ["FM010 3:7"]);
     assert_eq!(
         message(&report, "FM010"),
-        "date \"2021-12-08 10:00:00 北京时间\" is not a date Jekyll understands"
+        "date \"2021-12-08 10:00:00 北京时间\" has a zone Jekyll does not know (\"北京时间\"): it reads the time on the site's clock"
     );
 }
 

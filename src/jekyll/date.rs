@@ -25,7 +25,8 @@ use chrono::{
 use chrono_tz::Tz;
 use regex::Regex;
 
-use crate::parse::{PostDate, Value};
+use crate::parse::ruby_date::{self, Reading};
+use crate::parse::Value;
 
 /// Psych's `ScalarScanner::TIME`: the plain scalars YAML turns into a `Time`.
 static YAML_TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
@@ -72,8 +73,12 @@ pub fn front_matter_instant(
     let text = value.to_scalar_string()?;
     let text = text.trim();
     let instant = match source_of(value, written) {
+        // A timestamp Psych cannot make (`25:10:00`) stays text, which Jekyll parses.
         DateSource::YamlTimestamp | DateSource::YamlTimestampWithoutZone => {
-            yaml_timestamp(text)?.with_nanosecond(0)?
+            match yaml_timestamp(text) {
+                Some(instant) => instant.with_nanosecond(0)?,
+                None => parse_text(text, zone)?,
+            }
         }
         DateSource::Text => parse_text(text, zone)?,
     };
@@ -115,34 +120,44 @@ pub fn local_in_zone(local: NaiveDateTime, zone: Tz) -> Option<DateTime<FixedOff
     }
 }
 
-/// `Time.parse` of a date Jekyll reads as text: its own zone, else the site's.
+/// `Time.parse` of a date Jekyll reads as text, on the site's clock (`TZ` is the site's
+/// `timezone`; UTC without one).
 fn parse_text(text: &str, zone: Option<Tz>) -> Option<DateTime<FixedOffset>> {
-    let value = PostDate::parse(text).parsed.ok()?;
-    if let Some(offset) = value.offset {
-        return offset.from_local_datetime(&value.local).single();
-    }
-    match zone {
-        Some(zone) => local_in_zone(value.local, zone),
-        None => Some(Utc.from_utc_datetime(&value.local).fixed_offset()),
+    match ruby_date::time_parse(text, Some(zone.unwrap_or(Tz::UTC)))
+        .ok()?
+        .reading
+    {
+        Reading::At { utc, offset } => Some(FixedOffset::east_opt(offset)?.from_utc_datetime(&utc)),
+        Reading::Local(local) => match zone {
+            Some(zone) => local_in_zone(local, zone),
+            None => Some(Utc.from_utc_datetime(&local).fixed_offset()),
+        },
     }
 }
 
-/// Psych's `parse_time`: a zone if written, else UTC.
+/// Psych's `parse_time`: a zone if written, else UTC; the fields checked and rolled over as
+/// Ruby's `Time.utc` does (`2021-02-29` is 1 March). `None` when Ruby refuses them (`25:10`):
+/// Psych then leaves the text a string.
 fn yaml_timestamp(text: &str) -> Option<DateTime<FixedOffset>> {
-    let split = text.find(['T', 't', ' ', '\t'])?;
-    let (date, time) = (
-        &text[..split],
-        text[split..].trim_start_matches(['T', 't', ' ', '\t']),
-    );
-    let date = crate::parse::date::parse_calendar_date(date.trim_start_matches('-')).ok()?;
-    let zone_start = time.find(['Z', '+', '-']).unwrap_or(time.len());
-    let clock = time[..zone_start].trim();
-    let clock = NaiveTime::parse_from_str(clock, "%H:%M:%S%.f")
-        .or_else(|_| NaiveTime::parse_from_str(clock, "%H:%M:%S"))
-        .ok()?;
+    let fields = YAML_FIELDS.captures(text)?;
+    let number = |index: usize| fields[index].parse::<i64>().ok();
+    let wall = ruby_date::time_utc(
+        number(1)?,
+        number(2)?,
+        number(3)?,
+        number(4)?,
+        number(5)?,
+        number(6)?,
+    )?;
     let offset = zone_of_timestamp(text).unwrap_or(FixedOffset::east_opt(0)?);
-    offset.from_local_datetime(&date.and_time(clock)).single()
+    offset.from_local_datetime(&wall).single()
 }
+
+/// The numbers of a YAML timestamp (which [`YAML_TIMESTAMP`] has matched).
+static YAML_FIELDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\A(-?[0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9][0-9]):([0-9][0-9])")
+        .expect("a valid regular expression")
+});
 
 /// The zone written at the end of a YAML timestamp: `Z`, `+8`, `+0800`, `-08:00`.
 fn zone_of_timestamp(text: &str) -> Option<FixedOffset> {
@@ -261,9 +276,32 @@ mod tests {
     }
 
     #[test]
+    fn zone_names_as_ruby_reads_them() {
+        // CST is US Central to Ruby, whatever the site; JST counts only on a clock in Japan.
+        assert_eq!(
+            instant("\"2022-03-04 10:00:00 CST\"", SHANGHAI).as_deref(),
+            Some("2022-03-05T00:00:00+08:00")
+        );
+        assert_eq!(
+            instant("\"2022-03-04 10:00:00 JST\"", SHANGHAI).as_deref(),
+            Some("2022-03-04T10:00:00+08:00")
+        );
+        assert_eq!(
+            instant("\"2022-03-04 10:00:00 JST\"", Some(chrono_tz::Asia::Tokyo)).as_deref(),
+            Some("2022-03-04T10:00:00+09:00")
+        );
+        // A day past the end of its month rolls over, as in Ruby.
+        assert_eq!(
+            instant("2021-02-30", SHANGHAI).as_deref(),
+            Some("2021-03-02T00:00:00+08:00")
+        );
+    }
+
+    #[test]
     fn refused_dates() {
         assert_eq!(instant("yesterday", SHANGHAI), None);
-        assert_eq!(instant("2021-02-30", SHANGHAI), None);
+        assert_eq!(instant("March 4", SHANGHAI), None, "no year");
+        assert_eq!(instant("2021-02-30 24:30", SHANGHAI), None);
         assert_eq!(
             front_matter_instant(&Value::Null, "", SHANGHAI),
             None,

@@ -172,7 +172,7 @@ pub fn post_date(post: &Post, site: Option<&Site>) -> Option<DateTime<FixedOffse
     if post.front_matter.format == FrontMatterFormat::Toml {
         // Hugo's or Zola's `+++` front matter, which Jekyll does not read: its date is in its
         // own zone, else the site's, else UTC.
-        let value = post.front_matter.date.as_ref()?.parsed.ok()?;
+        let value = post.front_matter.date.as_ref()?.parsed.clone().ok()?;
         let instant = match value.offset {
             Some(offset) => offset.from_local_datetime(&value.local).single()?,
             None => match zone {

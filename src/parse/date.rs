@@ -1,11 +1,16 @@
-//! Jekyll's date formats: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.fff]]`, with `T` or a space,
-//! and an optional zone (` +0800`, `+08:00`, ` -04`, `Z`).
+//! A front matter date as Jekyll reads it: every `date` goes through Ruby's `Time.parse`
+//! ([`ruby_date`](super::ruby_date) models it), so besides `YYYY-MM-DD HH:MM:SS +ZZZZ` it
+//! takes `Sat, 05 Mar 2022 23:30:00 +0800`, `March 4, 2022`, `03/04/2022` (3 April), a
+//! 12-hour clock, zone names Ruby knows (`UTC`, `GMT`, `EST`, `CST` = US Central, military
+//! letters), and rolls a day past the end of its month into the next (`2022-02-30` is 2 March).
 //!
 //! Parsing records what was written; [`DateValue::resolve`] applies the site's time zone to a
 //! date written without one. This module does not decide whether a date is a problem.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
+
+use super::ruby_date::{self, Reading};
 
 /// A date as written in front matter, and what it means.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,13 +19,22 @@ pub struct PostDate {
     pub parsed: Result<DateValue, DateError>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DateValue {
-    /// The wall-clock date and time as written (midnight when only a date was given).
+    /// The wall-clock date and time (midnight when only a date was given), rolled over as Ruby
+    /// rolls it (`2022-02-30` is 2 March, `24:00` the next midnight).
     pub local: NaiveDateTime,
-    /// The zone written with the date, if any.
+    /// The zone written with the date, when Ruby knows it whatever the site.
     pub offset: Option<FixedOffset>,
+    /// A zone written by a name Ruby does not know by itself (`JST`, `北京时间`): it counts
+    /// only if it is the name the site's own zone goes by, else Ruby reads the site's clock.
+    pub zone_name: Option<String>,
     pub has_time: bool,
+    /// The day was past the end of its month (`2022-02-30`), or the time past the end of its
+    /// day (`25:10 +0800`), so the date rolled into the next.
+    pub rolled_over: bool,
+    /// Text Ruby passed over that holds digits or signs (`+ 000` of a mangled zone).
+    pub ignored: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,8 +42,11 @@ pub enum DateError {
     Empty,
     /// Only a zone, such as the real `date:  +0800`.
     ZoneOnly,
-    /// Shaped like a date, but not a day of the calendar (`2021-13-45`).
+    /// Shaped like a date, but a month, day or time out of range (`2021-13-45`, `25:00`).
     NotACalendarDate,
+    /// A month and day, or a time, without a year: Jekyll would take the year (and the day)
+    /// the site is built on.
+    NoYear,
     NotADate,
 }
 
@@ -39,6 +56,7 @@ impl DateError {
             DateError::Empty => "is empty",
             DateError::ZoneOnly => "has a time zone but no date",
             DateError::NotACalendarDate => "is not a calendar date",
+            DateError::NoYear => "has no year: Jekyll dates the post by the day the site is built",
             DateError::NotADate => "is not a date Jekyll understands",
         }
     }
@@ -71,33 +89,36 @@ impl DateValue {
     }
 }
 
+/// `Time.parse` of `raw`, without the clock of the day: a date that needs it (no year) is
+/// [`DateError::NoYear`].
 fn parse_date(raw: &str) -> Result<DateValue, DateError> {
     let text = raw.trim();
     if text.is_empty() {
         return Err(DateError::Empty);
     }
-    let (rest, offset) = split_zone(text);
-    let rest = rest.trim_end();
-    if rest.is_empty() {
-        return Err(if offset.is_some() {
-            DateError::ZoneOnly
-        } else {
-            DateError::NotADate
-        });
+    let zone_only = text.len() > 1
+        && text.starts_with(['+', '-'])
+        && text[1..].bytes().all(|b| b.is_ascii_digit() || b == b':');
+    if zone_only {
+        return Err(DateError::ZoneOnly);
     }
-    let (date_part, time_part) = match rest.find(['T', 't', ' ']) {
-        Some(position) => (&rest[..position], Some(rest[position + 1..].trim_start())),
-        None => (rest, None),
+    let parsed = ruby_date::time_parse(text, None)?;
+    let (local, offset) = match parsed.reading {
+        Reading::At { utc, offset } => (
+            utc + Duration::seconds(i64::from(offset)),
+            FixedOffset::east_opt(offset),
+        ),
+        Reading::Local(local) => (local, None),
     };
-    let date = parse_calendar_date(date_part)?;
-    let time = match time_part {
-        None => None,
-        Some(time) => Some(parse_time(time).ok_or(DateError::NotADate)?),
-    };
+    let ignored = Some(parsed.rest)
+        .filter(|rest| rest.contains(|c: char| c.is_ascii_digit() || c == '+' || c == '-'));
     Ok(DateValue {
-        local: date.and_time(time.unwrap_or(NaiveTime::MIN)),
+        local,
         offset,
-        has_time: time.is_some(),
+        zone_name: parsed.zone_name,
+        has_time: parsed.has_time,
+        rolled_over: parsed.rolled_over,
+        ignored,
     })
 }
 
@@ -118,66 +139,6 @@ pub fn parse_calendar_date(text: &str) -> Result<NaiveDate, DateError> {
     let number = |part: &str| part.parse::<u32>().unwrap_or(0);
     NaiveDate::from_ymd_opt(number(year) as i32, number(month), number(day))
         .ok_or(DateError::NotACalendarDate)
-}
-
-fn parse_time(text: &str) -> Option<NaiveTime> {
-    ["%H:%M:%S%.f", "%H:%M:%S", "%H:%M"]
-        .iter()
-        .find_map(|format| NaiveTime::parse_from_str(text, format).ok())
-}
-
-/// Split a trailing zone off: `Z`, `+HHMM`, `+HH:MM`, or ` +HH` after a space.
-fn split_zone(text: &str) -> (&str, Option<FixedOffset>) {
-    if let Some(rest) = text.strip_suffix(['Z', 'z']) {
-        if rest.ends_with(|c: char| c.is_ascii_digit()) {
-            return (rest, FixedOffset::east_opt(0));
-        }
-    }
-    let bytes = text.as_bytes();
-    for (length, has_colon) in [(6, true), (5, false), (3, false)] {
-        // A zone is ASCII: a text ending in other characters (`北京时间`) has none, and
-        // must not be cut inside one.
-        if bytes.len() < length || !text.is_char_boundary(bytes.len() - length) {
-            continue;
-        }
-        let start = bytes.len() - length;
-        let zone = &text[start..];
-        let sign = match zone.as_bytes()[0] {
-            b'+' => 1,
-            b'-' => -1,
-            _ => continue,
-        };
-        let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
-        let colon_ok = if has_colon {
-            zone.as_bytes()[3] == b':'
-        } else {
-            !zone.contains(':')
-        };
-        if !colon_ok || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            continue;
-        }
-        let before = &text[..start];
-        // `2022-03-29` must not read as a zone `-29`: a bare `+HH` needs a space before it,
-        // and a four-digit zone needs a space or the end of a time before it.
-        let separated = before.is_empty() || before.ends_with(' ');
-        let after_time = before.len() >= 5 && before.as_bytes()[before.len() - 3] == b':';
-        if !(separated || (length > 3 && after_time)) {
-            continue;
-        }
-        let hours: i32 = digits[..2].parse().unwrap_or(99);
-        let minutes: i32 = digits
-            .get(2..4)
-            .map_or(Some(0), |m| m.parse().ok())
-            .unwrap_or(99);
-        if hours > 23 || minutes > 59 {
-            continue;
-        }
-        return (
-            before,
-            FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60)),
-        );
-    }
-    (text, None)
 }
 
 #[cfg(test)]
@@ -211,26 +172,48 @@ mod tests {
     }
 
     #[test]
+    fn dates_ruby_reads_beyond_jekylls_own_format() {
+        let value = parsed("Sat, 05 Mar 2022 23:30:00 +0800").unwrap();
+        assert_eq!(value.local.to_string(), "2022-03-05 23:30:00");
+        assert_eq!(value.offset, FixedOffset::east_opt(8 * 3600));
+        assert_eq!(
+            parsed("March 4, 2022").unwrap().local.to_string(),
+            "2022-03-04 00:00:00"
+        );
+        // Day first, as Ruby reads slashes.
+        assert_eq!(
+            parsed("03/04/2022 10:00 pm").unwrap().local.to_string(),
+            "2022-04-03 22:00:00"
+        );
+        assert_eq!(
+            parsed("2022-03-04 10:00:00 EST").unwrap().offset,
+            FixedOffset::west_opt(5 * 3600)
+        );
+    }
+
+    #[test]
     fn broken_dates() {
         assert_eq!(parsed(" +0800"), Err(DateError::ZoneOnly));
         assert_eq!(parsed("2021-13-45"), Err(DateError::NotACalendarDate));
-        assert_eq!(parsed("2021-02-29 10:00"), Err(DateError::NotACalendarDate));
         assert_eq!(parsed("yesterday"), Err(DateError::NotADate));
         assert_eq!(parsed("2021-12-08 25:00"), Err(DateError::NotADate));
+        assert_eq!(parsed("March 4"), Err(DateError::NoYear));
         assert_eq!(parsed(""), Err(DateError::Empty));
-        // Non-ASCII where a zone would be: no zone, and no slicing inside a character.
-        assert_eq!(
-            parsed("2021-12-08 10:00:00 北京时间"),
-            Err(DateError::NotADate)
-        );
-        assert_eq!(
-            parsed("2021-12-07 11:45:00 +\u{FFFD}000"),
-            Err(DateError::NotADate)
-        );
-        assert_eq!(
-            parsed("2021-12-08 10:00 +０８００"),
-            Err(DateError::NotADate)
-        );
+        // Ruby rolls a day past the end of its month into the next.
+        let rolled = parsed("2021-02-29 10:00").unwrap();
+        assert!(rolled.rolled_over);
+        assert_eq!(rolled.local.to_string(), "2021-03-01 10:00:00");
+        // A zone Ruby does not know is kept by name (the site's clock decides), and text it
+        // passes over is kept too; nothing is cut inside a character.
+        let named = parsed("2021-12-08 10:00:00 北京时间").unwrap();
+        assert_eq!(named.zone_name.as_deref(), Some("北京时间"));
+        assert_eq!(named.offset, None);
+        let mangled = parsed("2021-12-07 11:45:00 +\u{FFFD}000").unwrap();
+        assert_eq!(mangled.ignored.as_deref(), Some("+ 000"));
+        assert_eq!(mangled.local.to_string(), "2021-12-07 11:45:00");
+        let wide = parsed("2021-12-08 10:00 +０８００").unwrap();
+        assert_eq!(wide.offset, None);
+        assert_eq!(wide.ignored.as_deref(), Some("+０８００"));
     }
 
     #[test]

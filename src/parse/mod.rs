@@ -5,6 +5,7 @@
 
 pub mod date;
 pub mod front_matter;
+pub mod ruby_date;
 pub mod toml;
 pub use crate::yaml;
 

@@ -48,7 +48,10 @@ impl<'a> Facts<'a> {
                 .as_deref()
                 .is_none_or(|title| title.trim().is_empty());
         let date_entry = front_matter.entry("date");
-        let parsed = front_matter.date.as_ref().and_then(|date| date.parsed.ok());
+        let parsed = front_matter
+            .date
+            .as_ref()
+            .and_then(|date| date.parsed.clone().ok());
         let date_broken = date_entry.is_some() && parsed.is_none();
         let zone_known = site.is_some_and(|site| site.timezone.is_some());
         // The date as written when it is the instant Jekyll uses (it is not when Jekyll does
