@@ -71,7 +71,10 @@ pub struct Rewritten {
     pub unclosed: Vec<(String, Range<usize>)>,
 }
 
-/// An excerpt marker becomes [`EXCERPT_COMMENT`]; any other comment goes.
+/// An excerpt marker becomes [`EXCERPT_COMMENT`]; any other comment is emptied, and the tree
+/// pass writes nothing for it. It is not taken out here: what stood on either side would meet
+/// when the tree pass parses this output again, and `<` + `?>` around `<!-->` would become a
+/// bogus comment `<?>`, eating the text (`<` + `div>` a tag).
 fn handle_comment(comment: &mut Comment<'_>, excerpt_markers: &[String]) {
     let text = comment.text();
     let marker = excerpt_markers
@@ -80,14 +83,15 @@ fn handle_comment(comment: &mut Comment<'_>, excerpt_markers: &[String]) {
     if marker {
         comment.replace(&format!("<!--{EXCERPT_COMMENT}-->"), ContentType::Html);
     } else {
-        comment.remove();
+        comment.replace("<!---->", ContentType::Html);
     }
 }
 
 /// Rewrite `html`; `locate` turns a position in `html` into a position in the file.
 ///
 /// A comment whose text is one of `excerpt_markers` (trimmed, any case: `more` for
-/// `<!--more-->`) is kept, as [`EXCERPT_COMMENT`]; every other comment goes.
+/// `<!--more-->`) is kept, as [`EXCERPT_COMMENT`]; every other comment is emptied (the tree
+/// pass writes nothing for it).
 pub fn rewrite(
     html: &str,
     locate: &dyn Fn(usize) -> usize,
