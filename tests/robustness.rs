@@ -129,8 +129,19 @@ fn survives(bytes: &[u8], site: Option<&Site>) -> Result<(), TestCaseError> {
 const YAML_ISH: &str =
     "[a-z0-9 :\\-#&*!|>'\"\\[\\]{},?%@`\\\\.+\t\n\r\u{0}\u{85}\u{2028}\u{feff}新闻é🙂]{0,200}";
 
+/// Pieces of the dates Ruby's `Time.parse` reads, to be put together at random.
+const DATE_ISH: &str = "([0-9]{1,5}|[-+/.:,' TtZz]|am|pm|a\\.m\\.|h|st|th|Mar|march|Sat|W|CST|JST|GMT|UTC|\\[|\\]|新闻| ){0,24}";
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn date_ish_text_never_panics(date in DATE_ISH, quoted in any::<bool>()) {
+        let written = if quoted { format!("\"{date}\"") } else { date.clone() };
+        let post = format!("---\ntitle: x\ndate: {written}\n---\nbody\n");
+        survives(post.as_bytes(), Some(&site()))?;
+        survives(post.as_bytes(), None)?;
+    }
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..1024)) {

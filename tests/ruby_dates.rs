@@ -26,7 +26,7 @@ require "time"
 STDIN.each_line do |line|
   begin
     puts Time.parse(line.chomp).to_i
-  rescue ArgumentError
+  rescue ArgumentError, RangeError
     puts "refused"
   end
 end
@@ -140,6 +140,10 @@ const OTHERS: &[&str] = &[
     "Sat, 05 Mar 2022 23:30:00 GMT",
     "2022-03-04 10:00:00 Eastern Standard Time",
     "2021-12-07 11:45:00 +\u{FFFD}000",
+    "4 Mar '22",
+    "4 Mar '022",
+    "'22",
+    "'063",
 ];
 
 const SITE_ZONES: &[Tz] = &[

@@ -528,7 +528,8 @@ fn other_forms(
     if digit
         && take(text, &APOSTROPHE_YEAR, |found| {
             fields.year = found[1].parse().ok();
-            *short_year |= found[1].len() <= 2;
+            // A year written with an apostrophe is completed whatever its length (`'063`).
+            *short_year = true;
         })
     {
         return;
