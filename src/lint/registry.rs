@@ -36,6 +36,7 @@ pub static RULES: &[&dyn Rule] = &[
     &front_matter::WrongFieldType,
     &front_matter::UnknownTimezone,
     &front_matter::DateReadAsUtc,
+    &front_matter::DayFirstDate,
     &html::DangerousElement,
     &html::EventHandler,
     &html::HiddenContent,

@@ -2,6 +2,7 @@
 
 mod date_read_as_utc;
 mod date_without_timezone;
+mod day_first_date;
 mod disallowed_category;
 mod disallowed_tag;
 mod duplicate_key;
@@ -24,6 +25,7 @@ mod yaml_too_complex;
 
 pub use date_read_as_utc::DateReadAsUtc;
 pub use date_without_timezone::DateWithoutTimezone;
+pub use day_first_date::DayFirstDate;
 pub use disallowed_category::DisallowedCategory;
 pub use disallowed_tag::DisallowedTag;
 pub use duplicate_key::DuplicateKey;
