@@ -18,20 +18,19 @@
 
 use std::sync::LazyLock;
 
-use chrono::{
-    DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
-    TimeZone, Timelike, Utc,
-};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use regex::Regex;
 
+pub use crate::parse::ruby_date::local_in_zone;
 use crate::parse::ruby_date::{self, Reading};
 use crate::parse::Value;
 
-/// Psych's `ScalarScanner::TIME`: the plain scalars YAML turns into a `Time`.
+/// Psych's `ScalarScanner::TIME`: the plain scalars YAML turns into a `Time`. Captures the
+/// year, month, day, hour, minute, second and zone.
 static YAML_TIMESTAMP: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\A-?[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}:?(?:[0-9][0-9])?))?\z",
+        r"\A(-?[0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9][0-9]):([0-9][0-9])(?:\.[0-9]*)?(?:[ \t]*(Z|[-+][0-9]{1,2}:?(?:[0-9][0-9])?))?\z",
     )
     .expect("a valid regular expression")
 });
@@ -104,22 +103,6 @@ pub fn on_site_clock(instant: DateTime<FixedOffset>, zone: Option<Tz>) -> DateTi
     }
 }
 
-/// A wall-clock time in `zone`, as Ruby's `Time.local` reads it.
-pub fn local_in_zone(local: NaiveDateTime, zone: Tz) -> Option<DateTime<FixedOffset>> {
-    match zone.from_local_datetime(&local) {
-        LocalResult::Single(instant) => Some(instant.fixed_offset()),
-        LocalResult::Ambiguous(_, later) => Some(later.fixed_offset()),
-        LocalResult::None => {
-            // Skipped by a change of offset: read with the offset in force the day before.
-            let before = zone
-                .offset_from_utc_datetime(&(local - Duration::days(1)))
-                .fix();
-            let utc = local - Duration::seconds(i64::from(before.local_minus_utc()));
-            Some(zone.from_utc_datetime(&utc).fixed_offset())
-        }
-    }
-}
-
 /// `Time.parse` of a date Jekyll reads as text, on the site's clock (`TZ` is the site's
 /// `timezone`; UTC without one).
 fn parse_text(text: &str, zone: Option<Tz>) -> Option<DateTime<FixedOffset>> {
@@ -139,7 +122,7 @@ fn parse_text(text: &str, zone: Option<Tz>) -> Option<DateTime<FixedOffset>> {
 /// Ruby's `Time.utc` does (`2021-02-29` is 1 March). `None` when Ruby refuses them (`25:10`):
 /// Psych then leaves the text a string.
 fn yaml_timestamp(text: &str) -> Option<DateTime<FixedOffset>> {
-    let fields = YAML_FIELDS.captures(text)?;
+    let fields = YAML_TIMESTAMP.captures(text)?;
     let number = |index: usize| fields[index].parse::<i64>().ok();
     let wall = ruby_date::time_utc(
         number(1)?,
@@ -153,26 +136,14 @@ fn yaml_timestamp(text: &str) -> Option<DateTime<FixedOffset>> {
     offset.from_local_datetime(&wall).single()
 }
 
-/// The numbers of a YAML timestamp (which [`YAML_TIMESTAMP`] has matched).
-static YAML_FIELDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\A(-?[0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9][0-9]):([0-9][0-9])")
-        .expect("a valid regular expression")
-});
-
 /// The zone written at the end of a YAML timestamp: `Z`, `+8`, `+0800`, `-08:00`.
 fn zone_of_timestamp(text: &str) -> Option<FixedOffset> {
-    let split = text.find(['T', 't', ' ', '\t'])?;
-    let time = &text[split + 1..];
-    if time.trim_end().ends_with('Z') {
+    let zone = YAML_TIMESTAMP.captures(text)?.get(7)?.as_str();
+    if zone == "Z" {
         return FixedOffset::east_opt(0);
     }
-    let sign_at = time.find(['+', '-'])?;
-    let sign = if time[sign_at..].starts_with('-') {
-        -1
-    } else {
-        1
-    };
-    let zone = &time[sign_at + 1..];
+    let sign = if zone.starts_with('-') { -1 } else { 1 };
+    let zone = &zone[1..];
     let (hours, minutes) = match zone.split_once(':') {
         Some((hours, minutes)) => (hours, minutes),
         None if zone.len() > 2 => zone.split_at(zone.len() - 2),

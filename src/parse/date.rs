@@ -72,20 +72,14 @@ impl PostDate {
 }
 
 impl DateValue {
-    /// The instant this date stands for: its own zone, or else the site's zone.
+    /// The instant this date stands for: its own zone, or else the site's zone (a wall-clock
+    /// time skipped or repeated by daylight saving read as Ruby's `Time.local` reads it).
     /// `None` when neither is known.
     pub fn resolve(&self, site_zone: Option<Tz>) -> Option<DateTime<FixedOffset>> {
         if let Some(offset) = self.offset {
             return offset.from_local_datetime(&self.local).single();
         }
-        let zone = site_zone?;
-        let local = zone.from_local_datetime(&self.local);
-        let instant = local.earliest().or_else(|| {
-            // In a daylight-saving gap: the wall-clock time does not exist; move past the gap.
-            zone.from_local_datetime(&(self.local + chrono::Duration::hours(1)))
-                .earliest()
-        })?;
-        Some(instant.fixed_offset())
+        ruby_date::local_in_zone(self.local, site_zone?)
     }
 }
 

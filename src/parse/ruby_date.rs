@@ -16,7 +16,10 @@
 
 use std::sync::LazyLock;
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone};
+use chrono::{
+    DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime,
+    Offset, TimeZone,
+};
 use chrono_tz::{OffsetName, Tz};
 use regex::{Captures, Regex};
 
@@ -157,25 +160,21 @@ impl Wall {
     /// Ruby's `apply_offset`: from the wall clock at `offset` to UTC, carrying into the day,
     /// the month and the year only as far as Ruby carries.
     fn apply_offset(&mut self, offset: i64) {
-        fn carry(value: &mut i64, unit: i64) -> i64 {
-            let carried = value.div_euclid(unit);
-            *value = value.rem_euclid(unit);
-            carried
-        }
-        // West of UTC the offset is added, east of it taken away.
+        // West of UTC the offset is added, east of it taken away; each field carries into the
+        // next as Ruby's `divmod` does.
         let sign = if offset < 0 { 1 } else { -1 };
         let mut off = offset.abs();
-        for (unit, field) in [(60, 0), (60, 1), (24, 2)] {
+        for (value, unit) in [
+            (&mut self.sec, 60),
+            (&mut self.min, 60),
+            (&mut self.hour, 24),
+        ] {
             let part = off % unit;
             off /= unit;
             if part != 0 {
-                let value = match field {
-                    0 => &mut self.sec,
-                    1 => &mut self.min,
-                    _ => &mut self.hour,
-                };
                 *value += sign * part;
-                off += sign * carry(value, unit);
+                off += sign * value.div_euclid(unit);
+                *value = value.rem_euclid(unit);
             }
         }
         if off == 0 {
@@ -275,9 +274,25 @@ fn month_days(year: i64, mon: i64) -> Option<i64> {
     }
 }
 
+/// A wall-clock time in `zone`, as Ruby's `Time.local` reads it.
+pub fn local_in_zone(local: NaiveDateTime, zone: Tz) -> Option<DateTime<FixedOffset>> {
+    match zone.from_local_datetime(&local) {
+        LocalResult::Single(instant) => Some(instant.fixed_offset()),
+        LocalResult::Ambiguous(_, later) => Some(later.fixed_offset()),
+        LocalResult::None => {
+            // Skipped by a change of offset: read with the offset in force the day before.
+            let before = zone
+                .offset_from_utc_datetime(&(local - Duration::days(1)))
+                .fix();
+            let utc = local - Duration::seconds(i64::from(before.local_minus_utc()));
+            Some(zone.from_utc_datetime(&utc).fixed_offset())
+        }
+    }
+}
+
 /// Ruby's last resort for a zone name: the name the local zone goes by on 1 January or on
 /// 1 July of the year (`JST` on a clock in Tokyo, `CEST` in Berlin), with that offset.
-pub fn local_zone_named(name: &str, year: i64, zone: Tz) -> Option<i32> {
+fn local_zone_named(name: &str, year: i64, zone: Tz) -> Option<i32> {
     let year = i32::try_from(year).ok()?;
     [1, 7].into_iter().find_map(|month| {
         let local = NaiveDate::from_ymd_opt(year, month, 1)?.and_time(NaiveTime::MIN);
@@ -291,7 +306,7 @@ pub fn local_zone_named(name: &str, year: i64, zone: Tz) -> Option<i32> {
 
 /// The fields `Date._parse` found.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Fields {
+struct Fields {
     pub year: Option<i64>,
     pub mon: Option<i64>,
     pub mday: Option<i64>,
@@ -459,7 +474,7 @@ static FORMS: [Form; 7] = [
 ];
 
 /// `Date._parse(text)` with completion of two-digit years (as `Time.parse` asks).
-pub fn date_parse(text: &str) -> Fields {
+fn date_parse(text: &str) -> Fields {
     let mut text = OTHER.replace_all(text, " ").into_owned();
     let mut fields = Fields::default();
     let mut short_year = false;
@@ -819,7 +834,7 @@ fn s3e(fields: &mut Fields, y: Option<&str>, m: Option<&str>, d: Option<&str>, b
 /// The offset `Time.parse` gives a zone it knows (`zone_offset`, before the local zone's own
 /// names): `±HH:MM`, `±HHMM`, `±HHMMSS`, `±HH`, UTC, GMT, the US zones and the military
 /// letters. `None` for any other name: Ruby then reads the time on the local clock.
-pub fn zone_offset(zone: &str) -> Option<i32> {
+fn zone_offset(zone: &str) -> Option<i32> {
     let zone = zone.to_ascii_uppercase();
     let bytes = zone.as_bytes();
     let sign = match bytes.first() {
