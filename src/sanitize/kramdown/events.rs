@@ -15,7 +15,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 
-use super::{Extras, PLACEHOLDER};
+use super::Extras;
 use crate::sanitize::xml;
 
 type Item<'a> = (Event<'a>, Range<usize>);
@@ -210,11 +210,18 @@ where
 
     /// Raw HTML with its placeholders replaced by what they stand for.
     fn raw(&self, html: CowStr<'a>) -> CowStr<'a> {
-        if self.extras.raw.is_empty() || !html.contains(PLACEHOLDER) {
+        let mark = &self.extras.raw_mark;
+        if self.extras.raw.is_empty() || mark.is_empty() || !html.contains(mark.as_str()) {
             return html;
         }
         let mut out = String::with_capacity(html.len());
-        put_back(&html, &self.extras.raw, self.extras.raw.len(), &mut out);
+        put_back(
+            &html,
+            mark,
+            &self.extras.raw,
+            self.extras.raw.len(),
+            &mut out,
+        );
         out.into()
     }
 
@@ -285,14 +292,14 @@ where
     }
 }
 
-/// `html` with the placeholders of `raw[..limit]` replaced, into `out`. Raw HTML may hold the
-/// placeholder of HTML kept raw before it (a `markdown="0"` element in `{::nomarkdown}`), never
-/// a later one, so this ends.
-fn put_back(html: &str, raw: &[String], limit: usize, out: &mut String) {
+/// `html` with the placeholders (beginning with `mark`) of `raw[..limit]` replaced, into `out`.
+/// Raw HTML may hold the placeholder of HTML kept raw before it (a `markdown="0"` element in
+/// `{::nomarkdown}`), never a later one, so this ends.
+fn put_back(html: &str, mark: &str, raw: &[String], limit: usize, out: &mut String) {
     let mut rest = html;
-    while let Some(at) = rest.find(PLACEHOLDER) {
+    while let Some(at) = rest.find(mark) {
         out.push_str(&rest[..at]);
-        let after = &rest[at + PLACEHOLDER.len()..];
+        let after = &rest[at + mark.len()..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
         let end = after.find("-->").map(|end| end + 3);
         let index = after[..digits]
@@ -301,11 +308,11 @@ fn put_back(html: &str, raw: &[String], limit: usize, out: &mut String) {
             .filter(|index| *index < limit);
         match (index, end) {
             (Some(index), Some(end)) if after[digits..end - 3].trim().is_empty() => {
-                put_back(&raw[index], raw, index, out);
+                put_back(&raw[index], mark, raw, index, out);
                 rest = &after[end..];
             }
             _ => {
-                out.push_str(PLACEHOLDER);
+                out.push_str(mark);
                 rest = after;
             }
         }

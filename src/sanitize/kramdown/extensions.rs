@@ -22,7 +22,7 @@ use pulldown_cmark::{Event, Options, Parser, Tag};
 use super::BlockAttributes;
 use regex::Regex;
 
-use super::{placeholder, Extras, Writer};
+use super::{Extras, Writer};
 use crate::sanitize::offsets::OffsetMap;
 use crate::sanitize::policy::TemplatePolicy;
 use crate::sanitize::template::{Construct, ConstructKind};
@@ -117,14 +117,14 @@ pub(super) fn apply(
             let close = closers.after(position, "{:/nomarkdown}");
             let content_end = close.as_ref().map_or(rest.len(), |close| close.start);
             let content = &rest[open..content_end];
-            let index = extras.push_raw(content.to_owned());
+            let placeholder = extras.push_raw(content.to_owned(), content.len());
             edits.push(Edit {
                 range: position..position + open,
                 replacement: String::new(),
             });
             edits.push(Edit {
                 range: position + open..position + content_end,
-                replacement: placeholder(index, content.len()),
+                replacement: placeholder,
             });
             search = position + content_end;
             if let Some(close) = close {

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{placeholder, Extras, Writer};
+use super::{Extras, Writer};
 use crate::sanitize::offsets::OffsetMap;
 
 /// One attribute of a tag, its value quoted or not (so that `markdown=` inside another
@@ -193,8 +193,9 @@ impl Scan<'_> {
                     // The indentation stays, so an element in a list item stays in it.
                     let tag_start = line_start + indentation(line);
                     copy(text, copied, tag_start, writer);
-                    let index = extras.push_raw(text[tag_start..after].to_owned());
-                    writer.push(&placeholder(index, after - tag_start), tag_start);
+                    let placeholder =
+                        extras.push_raw(text[tag_start..after].to_owned(), after - tag_start);
+                    writer.push(&placeholder, tag_start);
                     copied = after;
                     line_start = after;
                     continue;
@@ -266,8 +267,8 @@ impl Scan<'_> {
                 Mode::Raw => {
                     let inside = ATTRIBUTE.replace_all(&text[tag_end..after], "$1");
                     let kept = format!("{opening_kept}{inside}");
-                    let index = extras.push_raw(kept);
-                    writer.push(&placeholder(index, after - tag_start), tag_start);
+                    let placeholder = extras.push_raw(kept, after - tag_start);
+                    writer.push(&placeholder, tag_start);
                 }
             }
             copied = after;

@@ -65,6 +65,10 @@ pub struct Extras {
     abbreviations: Vec<(String, String)>,
     /// HTML kept out of the Markdown parser, put back where its placeholder is.
     raw: Vec<String>,
+    /// How this body's placeholders begin: [`PLACEHOLDER`] with a hash of the body, so that a
+    /// comment written like a placeholder (or joined into one when a construct between its
+    /// pieces is taken out) is never taken for one.
+    raw_mark: String,
     /// Where a code block starts → its language, from an attribute list.
     languages: HashMap<usize, String>,
     /// Where a paragraph starts → the opening and closing tags it is written with.
@@ -92,6 +96,7 @@ impl Extras {
         Extras {
             abbreviations: self.abbreviations.clone(),
             raw: self.raw.clone(),
+            raw_mark: self.raw_mark.clone(),
             languages: shifted(&self.languages, start),
             spans: shifted(&self.spans, start),
             block_attributes: self
@@ -126,6 +131,7 @@ impl Extras {
         Extras {
             abbreviations: self.abbreviations.clone(),
             raw: self.raw.clone(),
+            raw_mark: self.raw_mark.clone(),
             languages: keys_moved(&self.languages, |at| moved(at, true)),
             spans: keys_moved(&self.spans, |at| moved(at, true)),
             block_attributes: self
@@ -156,9 +162,11 @@ impl Extras {
             .any(|range| range.contains(&position))
     }
 
-    fn push_raw(&mut self, html: String) -> usize {
+    /// Keeps `html` out of the Markdown parser: the placeholder that stands for it, in place
+    /// of the `length` bytes it was written with.
+    fn push_raw(&mut self, html: String, length: usize) -> String {
         self.raw.push(html);
-        self.raw.len() - 1
+        placeholder(&self.raw_mark, self.raw.len() - 1, length)
     }
 }
 
@@ -210,7 +218,10 @@ fn shifted<T: Clone>(map: &HashMap<usize, T>, start: usize) -> HashMap<usize, T>
 
 /// The kramdown stage over the text `template` left.
 pub fn blocks(text: &str, policy: TemplatePolicy) -> Kramdown {
-    let mut extras = Extras::default();
+    let mut extras = Extras {
+        raw_mark: raw_mark(text),
+        ..Extras::default()
+    };
     let (expanded, expanded_map) = html_blocks::expand(text, &mut extras);
     // What `html_blocks` placed is placed in its output, which `extensions` changes next.
     let spans = std::mem::take(&mut extras.spans);
@@ -238,11 +249,21 @@ pub fn blocks(text: &str, policy: TemplatePolicy) -> Kramdown {
 
 const PLACEHOLDER: &str = "<!--newsbundle-raw-";
 
+/// The beginning of the placeholders of `text`: [`PLACEHOLDER`], then a hash of the whole
+/// text. A body holding it would have to hold its own hash, so the placeholders the stage
+/// writes are the only ones [`events`] puts raw HTML back for, whatever the author wrote.
+fn raw_mark(text: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    format!("{PLACEHOLDER}{:016x}-", hasher.finish())
+}
+
 /// An HTML comment standing for `extras.raw[index]`, as long as the `length` bytes it
 /// replaces when it can be, so positions after it stay exact; on one line, so the Markdown
 /// parser hands it over in one piece.
-fn placeholder(index: usize, length: usize) -> String {
-    let mut text = format!("{PLACEHOLDER}{index} ");
+fn placeholder(mark: &str, index: usize, length: usize) -> String {
+    let mut text = format!("{mark}{index} ");
     while text.len() + 3 < length {
         text.push(' ');
     }
