@@ -21,8 +21,8 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 use super::kramdown::{
     emphasis_after_punctuation, explicit_heading_ids, heading_ids, join_bullet_lists,
-    lazy_nested_lists, marked_blocks, one_term_per_line, smarten, table_of_contents,
-    undo_detached_definitions, Extras,
+    lazy_nested_lists, marked_blocks, merge_unmarked_definitions, one_term_per_line, smarten,
+    table_of_contents, undo_detached_definitions, Extras,
 };
 use super::offsets::OffsetMap;
 
@@ -78,10 +78,11 @@ fn render_kramdown(source: &str, extras: &Extras) -> Rendered {
     explicit_heading_ids(&mut events);
     emphasis_after_punctuation(source, &mut events);
     smarten(source, &mut events);
+    merge_unmarked_definitions(source, &mut events);
     merge_text(&mut events);
     join_bullet_lists(&mut events);
-    one_term_per_line(&mut events);
     undo_detached_definitions(source, &mut events);
+    one_term_per_line(&mut events);
     let no_toc = marked_blocks(source, &events, attributes, |part| part == ".no_toc");
     let headings = heading_ids(&mut events, &no_toc, |at| extras.inside_html(at));
     let toc_lists = marked_blocks(source, &events, attributes, |part| part == "toc");

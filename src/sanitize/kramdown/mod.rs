@@ -34,8 +34,8 @@ mod typography;
 
 pub(super) use passes::{
     emphasis_after_punctuation, explicit_heading_ids, heading_ids, join_bullet_lists,
-    lazy_nested_lists, marked_blocks, one_term_per_line, table_of_contents,
-    undo_detached_definitions,
+    lazy_nested_lists, marked_blocks, merge_unmarked_definitions, one_term_per_line,
+    table_of_contents, undo_detached_definitions,
 };
 pub(crate) use passes::{header_id, is_header_id, HeadingIds};
 pub(super) use typography::smarten;

@@ -100,10 +100,147 @@ pub(in crate::sanitize) fn join_bullet_lists(events: &mut Vec<Spanned>) {
     }
 }
 
+/// kramdown starts a definition with a colon followed by a space, a tab or `|`; pulldown-cmark
+/// with a colon followed by anything (`:smile:`, `:x`, a colon alone). Such a line is, in
+/// kramdown, the next line of the paragraph before it (the term's, or the definition's
+/// before), or, after a blank line, a paragraph of its own after the list: it is made so here,
+/// its colon kept as text. A term left without a definition is made a paragraph by
+/// [`undo_detached_definitions`].
+pub(in crate::sanitize) fn merge_unmarked_definitions(source: &str, events: &mut Vec<Spanned>) {
+    let mut index = 0;
+    while index < events.len() {
+        let (Event::Start(Tag::DefinitionListDefinition), range) = &events[index] else {
+            index += 1;
+            continue;
+        };
+        let rest = source.get(range.start..).unwrap_or("");
+        let marker = rest.trim_start_matches(' ');
+        let colon = range.start + rest.len() - marker.len();
+        let unmarked = marker.starts_with(':')
+            && !matches!(marker.as_bytes().get(1), Some(b' ' | b'\t' | b'|'));
+        if !unmarked || index == 0 {
+            index += 1;
+            continue;
+        }
+        let start = index;
+        let mut end = matching_end(events, start);
+        let colon_text = (Event::Text(":".into()), colon..colon + 1);
+        let line_break = (Event::SoftBreak, colon.saturating_sub(1)..colon);
+        let one_paragraph = matches!(events[start + 1].0, Event::Start(Tag::Paragraph))
+            && matching_end(events, start + 1) == end - 1;
+        if after_blank_line(source, colon) {
+            if matches!(events[start + 1].0, Event::Start(Tag::Paragraph))
+                && matches!(
+                    events.get(end + 1),
+                    Some((Event::End(TagEnd::DefinitionList), _))
+                )
+            {
+                // The last of the list, after a blank line: the list ends before it, and its
+                // paragraphs follow.
+                let list_end = events.remove(end + 1);
+                events.remove(end);
+                events.insert(start + 2, colon_text);
+                events[start] = list_end;
+            } else {
+                events.insert(start + 1, colon_text);
+                index += 2;
+            }
+            continue;
+        }
+        if one_paragraph {
+            events.remove(end - 1);
+            events.remove(start + 1);
+            end -= 2;
+        }
+        let inline = events[start + 1..end]
+            .iter()
+            .all(|(event, _)| !is_block_start(event));
+        match &events[start - 1].0 {
+            Event::End(TagEnd::DefinitionListTitle) if inline => {
+                // The term's next line: the title goes on to the end of this line.
+                let title_start = events[..start]
+                    .iter()
+                    .rposition(|(event, _)| matches!(event, Event::Start(Tag::DefinitionListTitle)))
+                    .map_or(colon, |at| events[at].1.start);
+                events[end] = (
+                    Event::End(TagEnd::DefinitionListTitle),
+                    title_start..events[end].1.end,
+                );
+                events.splice(start - 1..=start, [line_break, colon_text]);
+            }
+            Event::End(TagEnd::DefinitionListDefinition) if inline => {
+                // The previous definition's next line, in its last paragraph when it has one.
+                if matches!(events[start - 2].0, Event::End(TagEnd::Paragraph)) {
+                    let close = events[start - 2].clone();
+                    let definition_end = events[start - 1].clone();
+                    events.splice(end..=end, [close, definition_end]);
+                    events.splice(start - 2..=start, [line_break, colon_text]);
+                } else {
+                    events.splice(start - 1..=start, [line_break, colon_text]);
+                }
+            }
+            _ => {
+                events.insert(start + 1, colon_text);
+                index += 2;
+            }
+        }
+    }
+}
+
+/// Whether the line before the one `at` is on is blank (or there is none).
+fn after_blank_line(source: &str, at: usize) -> bool {
+    let line_start = source[..at].rfind('\n').map_or(0, |newline| newline + 1);
+    let Some(before) = source[..line_start].strip_suffix('\n') else {
+        return true;
+    };
+    let previous = &before[before.rfind('\n').map_or(0, |newline| newline + 1)..];
+    previous.trim().is_empty()
+}
+
+/// Whether `event` starts a block (not an inline element).
+fn is_block_start(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Start(
+            Tag::Paragraph
+                | Tag::List(_)
+                | Tag::Item
+                | Tag::BlockQuote(_)
+                | Tag::CodeBlock(_)
+                | Tag::Heading { .. }
+                | Tag::Table(_)
+                | Tag::HtmlBlock
+                | Tag::DefinitionList
+                | Tag::DefinitionListTitle
+                | Tag::DefinitionListDefinition
+                | Tag::FootnoteDefinition(_)
+        ) | Event::Rule
+    )
+}
+
+/// The index of the `End` event that closes the `Start` event at `start`.
+fn matching_end(events: &[Spanned], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (at, (event, _)) in events.iter().enumerate().skip(start) {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return at;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len() - 1
+}
+
 /// kramdown reads `term` and `: definition` as a definition list only when nothing, or one
 /// empty line, stands between them; pulldown-cmark also with a line of spaces or several
 /// blank lines. There, kramdown has a paragraph for the term and one starting with `: `: such
-/// a term and its definitions are taken out of the list and made so.
+/// a term and its definitions are taken out of the list and made so, as is a term left
+/// without a definition by [`merge_unmarked_definitions`].
 pub(in crate::sanitize) fn undo_detached_definitions(source: &str, events: &mut Vec<Spanned>) {
     let mut index = 0;
     while index < events.len() {
@@ -116,6 +253,7 @@ pub(in crate::sanitize) fn undo_detached_definitions(source: &str, events: &mut 
         // Where each term starts, and whether its first definition is detached (`None` before
         // that definition is met).
         let mut terms: Vec<(usize, Option<bool>)> = Vec::new();
+        let mut title_end = 0..0;
         for (at, (event, range)) in events.iter().enumerate().skip(index) {
             match event {
                 Event::Start(Tag::DefinitionList) => depth += 1,
@@ -127,12 +265,12 @@ pub(in crate::sanitize) fn undo_detached_definitions(source: &str, events: &mut 
                     }
                 }
                 Event::Start(Tag::DefinitionListTitle) if depth == 1 => terms.push((at, None)),
+                Event::End(TagEnd::DefinitionListTitle) if depth == 1 => title_end = range.clone(),
                 Event::Start(Tag::DefinitionListDefinition) if depth == 1 => {
-                    if let Some((title, detached @ None)) = terms.last_mut() {
-                        let title = &events[*title].1;
-                        let term_end = title.start
+                    if let Some((_, detached @ None)) = terms.last_mut() {
+                        let term_end = title_end.start
                             + source
-                                .get(title.clone())
+                                .get(title_end.clone())
                                 .map_or(0, |term| term.trim_end().len());
                         let line_start = source[..range.start]
                             .rfind('\n')
@@ -144,7 +282,8 @@ pub(in crate::sanitize) fn undo_detached_definitions(source: &str, events: &mut 
                 _ => {}
             }
         }
-        if !terms.iter().any(|(_, detached)| *detached == Some(true)) {
+        // A term without a definition (its definitions were text) is a paragraph too.
+        if !terms.iter().any(|(_, detached)| *detached != Some(false)) {
             index = end + 1;
             continue;
         }
@@ -155,7 +294,7 @@ pub(in crate::sanitize) fn undo_detached_definitions(source: &str, events: &mut 
             let until = terms.get(number + 1).map_or(end, |(next, _)| *next);
             let segment = list[start - index..until - index].iter().cloned();
             let at = list[start - index].1.clone();
-            if *detached == Some(true) {
+            if *detached != Some(false) {
                 if in_list {
                     rewritten.push((Event::End(TagEnd::DefinitionList), at));
                     in_list = false;
@@ -185,21 +324,8 @@ fn as_paragraphs<'a>(segment: impl Iterator<Item = Spanned<'a>>) -> Vec<Spanned<
     let mut open_paragraph = false;
     let mut colon_wanted = false;
     for (event, range) in segment {
-        let starts_block = matches!(
-            event,
-            Event::Start(
-                Tag::Paragraph
-                    | Tag::List(_)
-                    | Tag::BlockQuote(_)
-                    | Tag::CodeBlock(_)
-                    | Tag::Heading { .. }
-                    | Tag::Table(_)
-                    | Tag::HtmlBlock
-                    | Tag::DefinitionList
-                    | Tag::DefinitionListDefinition
-            ) | Event::Rule
-                | Event::End(TagEnd::DefinitionListDefinition)
-        );
+        let starts_block =
+            is_block_start(&event) || matches!(event, Event::End(TagEnd::DefinitionListDefinition));
         if open_paragraph && starts_block {
             rewritten.push((Event::End(TagEnd::Paragraph), range.clone()));
             open_paragraph = false;

@@ -341,3 +341,31 @@ fn html_blocks_keep_their_content_raw_across_blank_lines() {
     );
     assert!(stage.extras.raw.is_empty());
 }
+
+/// A line starting with a colon not followed by a space, a tab or `|` starts no definition in
+/// kramdown: it goes on the paragraph, term or definition before it, or, after a blank line,
+/// is a paragraph of its own (each expected output is kramdown's, whitespace aside). Found by
+/// the arbitrary-text property: the colon of `:x` was lost.
+#[test]
+fn a_colon_without_a_space_starts_no_definition() {
+    for (body, kramdown) in [
+        ("0\n:x", "<p>0\n:x</p>"),
+        ("术语\n:smile: 好", "<p>术语\n:smile: 好</p>"),
+        ("0\n: a\n:x", "<dl>\n<dt>0</dt>\n<dd>a\n:x</dd>\n</dl>"),
+        (
+            "0\n:x\n: y",
+            "<dl>\n<dt>0</dt>\n<dt>:x</dt>\n<dd>y</dd>\n</dl>",
+        ),
+        (
+            "a\n\n0\n\n:x\n\n  more",
+            "<p>a</p>\n<p>0</p>\n<p>:x</p>\n<p>more</p>",
+        ),
+        (
+            "0\n: a\n\n1\n:x",
+            "<dl>\n<dt>0</dt>\n<dd>a</dd>\n</dl>\n<p>1\n:x</p>",
+        ),
+        ("0\n:\ty", "<dl>\n<dt>0</dt>\n<dd>y</dd>\n</dl>"),
+    ] {
+        assert_eq!(html(body).trim_end(), kramdown, "{body:?}");
+    }
+}
