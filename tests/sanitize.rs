@@ -301,7 +301,11 @@ fn check_text_conserved(post: &Post, body: &CleanBody) -> Result<(), String> {
             without_trailer.truncate(trailer.span.start);
         }
     }
-    let without_trailer = parse::parse(PATH, source::decode(without_trailer.as_bytes(), None));
+    // The text is decoded already: decoding it again would change it (`\r\r\n` is `\r\n` once
+    // decoded, `\n` twice).
+    let mut decoded = source::decode(without_trailer.as_bytes(), None);
+    decoded.text = without_trailer;
+    let without_trailer = parse::parse(PATH, decoded);
     let input = sanitize::input_visible_text(&without_trailer, None, &Policy::default());
     let removed: Vec<String> = body
         .removals()
@@ -538,10 +542,21 @@ const KNOWN_FAILURES: &[(&str, Check)] = &[
     // as markup (found by the soup test). The soup's property steers clear of a raw-text
     // element after an `<svg>` or `<math>` (`foreign_then_raw_text`).
     ("svg-breakout-then-raw-text.html", Check::TextConserved),
+    // FIXME: in a `foreignObject` of an `<svg>`, `<![CDATA[…]]>` is a CDATA section for
+    // html5ever (the element is SVG's, so the standard allows one), a bogus comment that ends
+    // at the first `>` for lol_html, which reads what follows as markup and marks its tags (a
+    // section without `>` is kept as written, `svg-foreignobject-cdata.html`). Found by the
+    // soup test; the svg is dropped whole either way, and its removal reports the marked text.
+    // The soup's property steers clear of a CDATA section after an `<svg>` or `<math>`.
+    (
+        "svg-foreignobject-cdata-with-markup.html",
+        Check::TextConserved,
+    ),
 ];
 
-/// True when a raw-text element follows an `<svg>` or `<math>`: the streaming pass and the
-/// tree disagree on where foreign content ends (see `KNOWN_FAILURES`).
+/// True when a raw-text element or a CDATA section follows an `<svg>` or `<math>`: the
+/// streaming pass and the tree disagree on where foreign content ends, and on CDATA in it (see
+/// `KNOWN_FAILURES`).
 fn foreign_then_raw_text(body: &str) -> bool {
     let lower = body.to_ascii_lowercase();
     let Some(foreign) = [lower.find("<svg"), lower.find("<math")]
@@ -562,6 +577,7 @@ fn foreign_then_raw_text(body: &str) -> bool {
         "<title",
         "<iframe",
         "<noscript",
+        "<![cdata[",
     ]
     .iter()
     .any(|raw| lower[foreign..].contains(raw))

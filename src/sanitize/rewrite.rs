@@ -75,8 +75,15 @@ pub struct Rewritten {
 /// pass writes nothing for it. It is not taken out here: what stood on either side would meet
 /// when the tree pass parses this output again, and `<` + `?>` around `<!-->` would become a
 /// bogus comment `<?>`, eating the text (`<` + `div>` a tag).
+///
+/// What this pass takes for a bogus comment `<![CDATA[…` stays as written: in SVG or MathML
+/// (a `foreignObject` included) it is a CDATA section, text, for the tree pass and for a
+/// reader's browser, which both follow the HTML standard there.
 fn handle_comment(comment: &mut Comment<'_>, excerpt_markers: &[String]) {
     let text = comment.text();
+    if text.starts_with("[CDATA[") {
+        return;
+    }
     let marker = excerpt_markers
         .iter()
         .any(|marker| marker.eq_ignore_ascii_case(text.trim()));
