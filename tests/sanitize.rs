@@ -320,7 +320,8 @@ fn check_text_conserved(post: &Post, body: &CleanBody) -> Result<(), String> {
         .filter(|text| !text.is_empty())
         .collect();
     let kept = significant(body.text());
-    if is_interleaving(&significant(&input), &kept, &removed) {
+    let input = significant(&input);
+    if is_interleaving(&input, &kept, &removed) || is_rearrangement(&input, &kept, &removed) {
         Ok(())
     } else {
         Err(format!(
@@ -370,6 +371,28 @@ fn is_interleaving(input: &str, kept: &str, removed: &[String]) -> bool {
     states
         .into_iter()
         .any(|(i, j)| input.len() - i == kept.len() - j && agree(i, j) == input.len() - i)
+}
+
+/// True when `kept` is in `input` in order and the rest of `input` is the `removed` pieces'
+/// characters in some order. Content a table cannot hold is moved before the table
+/// (foster-parented), so in the tree its text comes before text written earlier, while
+/// removals are listed in file order: when both the moved content and the table are removed,
+/// their pieces are not in the input's order, and nothing is lost.
+fn is_rearrangement(input: &str, kept: &str, removed: &[String]) -> bool {
+    let mut rest: BTreeMap<char, usize> = BTreeMap::new();
+    let mut kept_chars = kept.chars().peekable();
+    for c in input.chars() {
+        if kept_chars.peek() == Some(&c) {
+            kept_chars.next();
+        } else {
+            *rest.entry(c).or_default() += 1;
+        }
+    }
+    let mut removed_chars: BTreeMap<char, usize> = BTreeMap::new();
+    for c in removed.iter().flat_map(|piece| piece.chars()) {
+        *removed_chars.entry(c).or_default() += 1;
+    }
+    kept_chars.peek().is_none() && rest == removed_chars
 }
 
 /// Everything the property tests hold an output to.
