@@ -956,3 +956,14 @@ fn heading_ids_survive_the_round_trip() {
     let back = sanitize::sanitize(&post, None, &Policy::default());
     assert_eq!(back.xhtml(), xhtml);
 }
+
+/// kramdown reads `# {#x}` as a heading whose text is `{#x}`: an empty heading is written
+/// without its id, which no text could carry. Found by the round-trip property (`#\t<h2>中文`
+/// renders an empty `h1` with the id of the text the `h2` took).
+#[test]
+fn an_empty_heading_is_written_without_an_id() {
+    assert_eq!(
+        convert("<h1 id=\"中文\"></h1>\n<h2>中文</h2>"),
+        "#\n\n## 中文"
+    );
+}

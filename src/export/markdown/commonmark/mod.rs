@@ -209,12 +209,14 @@ impl BlockWriter {
                 if let Some((before, id)) = crate::sanitize::header_id(&content) {
                     content = format!("{before} \\{{#{id}}}");
                 }
-                // The id: kept as kramdown would make it from the text, else written.
+                // The id: kept as kramdown would make it from the text, else written (not on
+                // an empty heading: kramdown reads `# {#x}` as the text `{#x}`).
                 let visible = heading_text(node);
                 match attribute(node, "id") {
                     Some(id)
                         if self.heading_ids.next_for(&visible) != id
-                            && crate::sanitize::is_header_id(id) =>
+                            && crate::sanitize::is_header_id(id)
+                            && !content.is_empty() =>
                     {
                         content.push_str(&format!(" {{#{id}}}"));
                     }
