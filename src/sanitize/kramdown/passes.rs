@@ -126,10 +126,10 @@ pub(in crate::sanitize) fn merge_unmarked_definitions(source: &str, events: &mut
         let mut end = matching_end(events, start);
         let colon_text = (Event::Text(":".into()), colon..colon + 1);
         let line_break = (Event::SoftBreak, colon.saturating_sub(1)..colon);
-        let one_paragraph = matches!(events[start + 1].0, Event::Start(Tag::Paragraph))
-            && matching_end(events, start + 1) == end - 1;
+        let paragraph_first = matches!(events[start + 1].0, Event::Start(Tag::Paragraph));
+        let one_paragraph = paragraph_first && matching_end(events, start + 1) == end - 1;
         if after_blank_line(source, colon) {
-            if matches!(events[start + 1].0, Event::Start(Tag::Paragraph))
+            if paragraph_first
                 && matches!(
                     events.get(end + 1),
                     Some((Event::End(TagEnd::DefinitionList), _))
