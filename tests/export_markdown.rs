@@ -930,7 +930,12 @@ proptest! {
         let post = parse::parse("_posts/2022-03-29-t.md", source::decode(text.as_bytes(), None));
         let clean = sanitize::sanitize(&post, None, &Policy::default());
         let markdown = xhtml_to_markdown(clean.xhtml());
-        let read = xhtml_text(&markdown);
+        // Read back as plain CommonMark (braces are text there, not Liquid), where a heading's
+        // `{#id}` is text too: the ids the export wrote are taken out of what is read.
+        let mut read = xhtml_text(&markdown);
+        for id in regex::Regex::new(r#" id="([^"]+)""#).unwrap().captures_iter(clean.xhtml()) {
+            read = read.replace(&format!("{{#{}}}", &id[1]), "");
+        }
         prop_assert_eq!(
             without_whitespace(&read),
             without_whitespace(clean.text()),
