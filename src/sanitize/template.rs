@@ -112,8 +112,12 @@ pub fn strip(body: &str, site: Option<&Site>, policy: TemplatePolicy) -> Preproc
             if in_raw && keyword != "endraw" {
                 // Liquid also ends a raw block at a tag that ends in `{% endraw %}` (`{%{%
                 // endraw %}`): what comes before that `{%` is the block's text.
+                // (In `{%{%}`, the inner `{%` overlaps the closing `%}`: no tag.)
                 let end_raw = tag[2..].rfind("{%").map(|at| at + 2).filter(|at| {
-                    let inner = tag[at + 2..tag.len() - 2].trim().trim_matches('-').trim();
+                    let Some(inner) = tag.get(at + 2..tag.len() - 2) else {
+                        return false;
+                    };
+                    let inner = inner.trim().trim_matches('-').trim();
                     inner.split_whitespace().next() == Some("endraw")
                 });
                 let literal = end_raw.unwrap_or(length);
@@ -283,6 +287,13 @@ mod tests {
         assert_eq!(result.text, "{% if x %} y");
     }
 
+    /// Found by a long run of the Markdown round-trip property: this panicked.
+    #[test]
+    fn a_brace_tag_overlapping_its_end_in_a_raw_block_is_text() {
+        let result = strip_default("{% raw %}{%{%} 新闻");
+        assert_eq!(result.text, "{%{%} 新闻");
+    }
+
     #[test]
     fn raw_blocks_are_literal_and_code_spans_keep_attribute_lists() {
         let result = strip_default("{% raw %}{{ site.url }}{% endraw %} and `{: .notice}`");
@@ -329,5 +340,54 @@ mod tests {
     fn braces_in_prose_are_left_alone() {
         let body = "集合 {a, b} 与 {x: 1}";
         assert_eq!(strip_default(body).text, body);
+    }
+
+    /// Pieces of Liquid-dense text for the property test.
+    const PIECES: &[&str] = &[
+        "{",
+        "}",
+        "{%",
+        "%}",
+        "{{",
+        "}}",
+        "{%-",
+        "-%}",
+        "%",
+        "-",
+        " ",
+        "\n",
+        "x",
+        "新闻",
+        "{% raw %}",
+        "{% endraw %}",
+        "{%{% endraw %}",
+        "{% comment %}",
+        "{% endcomment %}",
+        "{% highlight ruby %}",
+        "{% endhighlight %}",
+        "{{ site.url }}",
+        "{% include x.html %}",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// Whatever Liquid-dense text: no panic under either policy, every position of the
+        /// output maps into the body, every construct's span holds its text.
+        #[test]
+        fn liquid_soup_never_panics_and_maps_inside_the_body(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..30),
+        ) {
+            let body = pieces.concat();
+            for policy in [TemplatePolicy::Drop, TemplatePolicy::Keep] {
+                let result = strip(&body, None, policy);
+                for position in 0..=result.text.len() {
+                    proptest::prop_assert!(result.map.map(position) <= body.len());
+                }
+                for construct in &result.constructs {
+                    proptest::prop_assert_eq!(body.get(construct.span.clone()), Some(construct.text.as_str()));
+                }
+            }
+        }
     }
 }
