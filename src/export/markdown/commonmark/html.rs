@@ -100,7 +100,11 @@ fn push_html_text(out: &mut String, text: &str, in_pre: bool) {
             _ => continue,
         };
         push_escaped(out, &text[plain..index], Escape::Text);
-        out.push_str(replacement);
+        // Where two texts meet (a footnote's back-link was taken out between them), one line
+        // break: a blank line would end the block.
+        if !(replacement == "\n" && out.ends_with('\n')) {
+            out.push_str(replacement);
+        }
         plain = chars.peek().map_or(text.len(), |&(next, _)| next);
     }
     push_escaped(out, &text[plain..], Escape::Text);

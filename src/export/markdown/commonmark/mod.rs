@@ -75,7 +75,27 @@ pub fn xhtml_to_markdown_with_excerpt(
 fn blocks_markdown(xhtml: &str) -> String {
     // html5ever (as the sanitizer uses it) rather than an XML parser: it builds the tree
     // without recursing, so 10,000 nested elements fit in a worker thread's stack.
-    let document = crate::sanitize::parse_fragment(xhtml);
+    let mut document = crate::sanitize::parse_fragment(xhtml);
+    // The back-links the Markdown stage adds to footnotes are not written: Markdown readers
+    // make their own. They are taken out wherever they are, as an element the note left open
+    // (a table, a `pre`) takes in the one at its end.
+    let back_links: Vec<_> = document
+        .tree
+        .nodes()
+        .filter(|node| {
+            name(*node) == "a"
+                && attribute(*node, "class") == Some("footnote-back")
+                && node.ancestors().any(|ancestor| {
+                    name(ancestor) == "div" && attribute(ancestor, "class") == Some("footnote")
+                })
+        })
+        .map(|node| node.id())
+        .collect();
+    for id in back_links {
+        if let Some(mut node) = document.tree.get_mut(id) {
+            node.detach();
+        }
+    }
     let root = document
         .tree
         .root()
@@ -514,22 +534,18 @@ fn push_paragraph(blocks: &mut Vec<Block>, text: String) {
 /// Blocks separated by a blank line; in a tight list item, a paragraph and a list, fence or
 /// quote that may interrupt it share the item without one.
 impl BlockWriter {
-    /// A footnote as `[^N]: …`, its later blocks indented under it; the back-link the
-    /// Markdown stage adds is left out (Markdown readers make their own). A note without an
-    /// id (nobody refers to it) is just its content.
+    /// A footnote as `[^N]: …`, its later blocks indented under it (the back-link the
+    /// Markdown stage adds is taken out before: Markdown readers make their own). A note
+    /// without an id (nobody refers to it) is just its content.
     fn footnote(&mut self, node: Node<'_>, depth: usize, blocks: &mut Vec<Block>) {
         let label = attribute(node, "id")
             .and_then(|id| id.strip_prefix("fn-"))
             .filter(|label| label.bytes().all(|b| b.is_ascii_digit()));
-        let mut inner = self.blocks(node, depth + 1);
+        let inner = self.blocks(node, depth + 1);
         let Some(label) = label else {
             blocks.extend(inner);
             return;
         };
-        let back = format!("[\u{21a9}](#fnref-{label})");
-        if inner.last().is_some_and(|block| block.text == back) {
-            inner.pop();
-        }
         let mut text = format!("[^{label}]:");
         for (index, block) in inner.iter().enumerate() {
             for (line_number, line) in block.text.lines().enumerate() {
